@@ -1,0 +1,221 @@
+from datetime import timedelta
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from accounts.departements import DEPARTEMENT_CHOICES, departement_from_postcode
+from accounts.roles import Role
+
+INACTIVITY_DELAY = timedelta(days=456)  # 15 months
+
+postcode_validator = RegexValidator(r"^\d{5}$", _("Enter a five-digit postcode."))
+
+
+class StructureQuerySet(models.QuerySet):
+    def offerers(self):
+        return self.filter(kind=Structure.Kind.OFFERER)
+
+    def institutes(self):
+        return self.filter(kind=Structure.Kind.TRAINING_INSTITUTE)
+
+    def active(self):
+        return self.filter(status=Structure.Status.ACTIVE)
+
+    def pending(self):
+        return self.filter(status=Structure.Status.PENDING)
+
+
+class Structure(models.Model):
+    """An offerer (host structure) or a training institute; every user belongs to one."""
+
+    class Kind(models.TextChoices):
+        OFFERER = "offerer", _("Offerer")
+        TRAINING_INSTITUTE = "institute", _("Training institute")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        ACTIVE = "active", _("Active")
+        REFUSED = "refused", _("Refused")
+
+    class OffererType(models.TextChoices):
+        SCHOOL = "school", _("School")
+        ASSOCIATION = "association", _("Association")
+        MEDICO_SOCIAL = "medico_social", _("Medico-social establishment / EHPAD")
+        HEALTH_ESTABLISHMENT = "health_establishment", _("Health establishment")
+        NURSERY = "nursery", _("Nursery")
+        HEALTH_CENTRE = "health_centre", _("Health centre")
+        SHELTER = "shelter", _("Accommodation centre")
+        COMPANY = "company", _("Company")
+        DETENTION = "detention", _("Place of deprivation of liberty")
+        LOCAL_AUTHORITY = "local_authority", _("Local authority")
+        OTHER = "other", _("Other")
+
+    name = models.CharField(_("company name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OFFERER)
+    offerer_type = models.CharField(_("offerer type"), max_length=40, choices=OffererType.choices, blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True, validators=[postcode_validator])
+    city = models.CharField(_("town"), max_length=255, blank=True)
+    department = models.CharField(_("département"), max_length=3, choices=DEPARTEMENT_CHOICES, blank=True)
+    representative_last_name = models.CharField(_("legal representative's last name"), max_length=150, blank=True)
+    representative_first_name = models.CharField(_("legal representative's first name"), max_length=150, blank=True)
+    representative_function = models.CharField(_("legal representative's function"), max_length=150, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    logo = models.ImageField(_("logo"), upload_to="structures/logos/", blank=True)
+    website = models.URLField(_("website"), blank=True)
+    refusal_reason = models.TextField(_("refusal reason"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    moderated_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("moderated by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    objects = StructureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("structure")
+        verbose_name_plural = _("structures")
+        ordering = ["name"]
+        indexes = [models.Index(fields=["kind", "status"])]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.department = departement_from_postcode(self.postcode) or self.department
+        super().save(*args, **kwargs)
+
+    @property
+    def is_offerer(self):
+        return self.kind == self.Kind.OFFERER
+
+    @property
+    def is_institute(self):
+        return self.kind == self.Kind.TRAINING_INSTITUTE
+
+    @property
+    def is_active(self):
+        return self.status == self.Status.ACTIVE
+
+
+class UserManager(DjangoUserManager):
+    """E-mail is the login; it is stored lower-cased so that uniqueness ignores case."""
+
+    use_in_migrations = True
+
+    def _create_user(self, email, password, **extra_fields):
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email), **extra_fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", False)
+        extra_fields.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra_fields)
+
+    def create_superuser(self, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("is_staff", True)
+        extra_fields.setdefault("is_superuser", True)
+        return self._create_user(email, password, **extra_fields)
+
+    @classmethod
+    def normalize_email(cls, email):
+        return (email or "").strip().lower()
+
+    def get_by_natural_key(self, username):
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        INACTIVE = "inactive", _("Inactive")
+        FROZEN = "frozen", _("Frozen")
+
+    email = models.EmailField(_("e-mail address"), unique=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    function = models.CharField(_("function"), max_length=150, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    structure = models.ForeignKey(
+        Structure,
+        verbose_name=_("structure"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="users",
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique")]
+
+    def __str__(self):
+        return self.get_full_name() or self.email
+
+    def clean(self):
+        super().clean()
+        self.email = UserManager.normalize_email(self.email)
+
+    def save(self, *args, **kwargs):
+        self.email = UserManager.normalize_email(self.email)
+        super().save(*args, **kwargs)
+
+    def get_full_name(self):
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_short_name(self):
+        return self.first_name or self.email
+
+    @property
+    def is_frozen(self):
+        return self.frozen_at is not None
+
+    @property
+    def state(self):
+        if self.is_frozen:
+            return self.State.FROZEN
+        reference = self.last_login or self.date_joined
+        if reference and reference < timezone.now() - INACTIVITY_DELAY:
+            return self.State.INACTIVE
+        return self.State.ACTIVE
+
+    @cached_property
+    def role_names(self):
+        """Names of the user's groups, read once per request (roles are Wagtail groups)."""
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, role: Role):
+        return role.value in self.role_names or role in self.role_names
+
+    @property
+    def is_regional_admin(self):
+        return self.is_superuser or self.has_role(Role.REGIONAL_ADMIN)

@@ -1,0 +1,5 @@
+"""Demo availability periods: filled by the calendar feature."""
+
+
+def build(structures, users):
+    return []
