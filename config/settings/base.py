@@ -202,3 +202,6 @@ LOGGING = {
 # Label shown in the admin header and e-mail subjects, e.g. "[Recette]".
 ENVIRONMENT_LABEL = env.get("ENVIRONMENT_LABEL", "")
 SITE_NAME = _("Portail SSES")
+
+# Background tasks (e-mails, search index). Immediate by default; see .env.example.
+TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
