@@ -25,6 +25,7 @@ browser-deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium gettext >/dev/null; }
 
 migrate: install
+	mkdir -p var
 	$(PY) manage.py migrate --noinput
 
 demo: migrate
