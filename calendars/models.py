@@ -5,16 +5,18 @@ from django.db.models import Exists, F, Func, IntegerField, OuterRef, Q, Subquer
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from accounts.models import Structure
 from offers.models import Discipline, Offer
 
 
 class Modality(models.TextChoices):
-    CONTINUOUS = "continuous", _("Continuous")
-    SPLIT = "split", _("Split")
-    MORNINGS = "mornings", _("Mornings")
-    AFTERNOONS = "afternoons", _("Afternoons")
+    # A context: offers' period kinds use the same English words with other French ones.
+    CONTINUOUS = "continuous", pgettext_lazy("period modality", "Continuous")
+    SPLIT = "split", pgettext_lazy("period modality", "Split")
+    MORNINGS = "mornings", pgettext_lazy("period modality", "Mornings")
+    AFTERNOONS = "afternoons", pgettext_lazy("period modality", "Afternoons")
 
 
 class InstituteProfile(models.Model):
