@@ -8,7 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm
 
 from accounts.departements import DEPARTEMENT_CHOICES
 from accounts.models import Structure
-from calendars.models import AvailabilityPeriod, Modality
+from calendars.models import AvailabilityPeriod, InstituteProfile, Modality
 from offers.models import Discipline
 
 MONTH_FORMAT = "%Y-%m"
@@ -54,6 +54,13 @@ class AvailabilityPeriodForm(WagtailAdminModelForm):
         if start and end and end < start:
             self.add_error("end", _("The end date must be on or after the start date."))
         return cleaned
+
+
+class InstituteProfileForm(forms.ModelForm):
+    class Meta:
+        model = InstituteProfile
+        fields = ["disciplines"]
+        widgets = {"disciplines": forms.CheckboxSelectMultiple}
 
 
 def parse_month(value):

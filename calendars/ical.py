@@ -5,10 +5,15 @@ import datetime
 import icalendar
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 
 def period_summary(period):
-    return _("%(institute)s – %(discipline)s: %(count)s students") % {
+    return ngettext(
+        "%(institute)s – %(discipline)s: %(count)s student",
+        "%(institute)s – %(discipline)s: %(count)s students",
+        period.student_count,
+    ) % {
         "institute": period.institute.name,
         "discipline": period.discipline.name,
         "count": period.student_count,

@@ -3,6 +3,7 @@
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -11,15 +12,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.generic import TemplateView
+from django.views.generic import TemplateView, UpdateView
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.models import CopyView, CreateView, EditView, IndexView
 
+from accounts.models import Structure
 from calendars import ical
-from calendars.forms import MONTH_FORMAT, CalendarFilterForm
+from calendars.forms import MONTH_FORMAT, CalendarFilterForm, InstituteProfileForm
 from calendars.grid import MonthGrid, add_months
-from calendars.models import AvailabilityPeriod, overlapping_periods
-from calendars.permissions import can_view_calendar, can_view_offer_matches
+from calendars.models import AvailabilityPeriod, InstituteProfile, overlapping_periods
+from calendars.permissions import can_view_calendar, can_view_offer_matches, can_write_periods
 from offers.models import Offer
 
 
@@ -46,10 +48,17 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
         )
         grid.fill(periods)
+        institutes = (
+            Structure.objects.filter(pk__in={row.institute.pk for row in grid.rows})
+            .select_related("institute_profile")
+            .prefetch_related("institute_profile__disciplines")
+            .order_by("name")
+        )
         previous_month, next_month = add_months(month, -1), add_months(month, 1)
         return super().get_context_data(
             form=form,
             grid=grid,
+            institutes=institutes if grid.rows else [],
             month=month,
             previous_query=form.query_string(mois=previous_month.strftime(MONTH_FORMAT)),
             next_query=form.query_string(mois=next_month.strftime(MONTH_FORMAT)),
@@ -108,6 +117,32 @@ class OfferMatchesView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateV
             calendar_url=reverse("calendars_admin:calendar"),
             **kwargs,
         )
+
+
+class InstituteProfileView(WagtailAdminTemplateMixin, UpdateView):
+    """The institute's public information: name, town and département come from its account,
+    the disciplines taught are edited here."""
+
+    form_class = InstituteProfileForm
+    template_name = "calendars/institute_profile.html"
+    page_title = gettext_lazy("My institute")
+    header_icon = "home"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not can_write_periods(request.user):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_object(self, queryset=None):
+        profile, _created = InstituteProfile.objects.get_or_create(structure=self.request.user.structure)
+        return profile
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Institute profile saved."))
+        return super().form_valid(form)
+
+    def get_success_url(self):
+        return reverse("calendars_admin:institute_profile")
 
 
 class PeriodIndexView(IndexView):

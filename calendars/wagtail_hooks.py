@@ -19,6 +19,7 @@ from calendars.permissions import (
     can_edit_period,
     can_view_calendar,
     can_view_offer_matches,
+    can_write_periods,
 )
 from offers.models import Offer
 
@@ -94,6 +95,7 @@ def register_calendar_urls():
                         path("", views.CalendarView.as_view(), name="calendar"),
                         path("export.ics", views.calendar_export, name="export"),
                         path("offre/<int:offer_id>/", views.OfferMatchesView.as_view(), name="offer_matches"),
+                        path("etablissement/", views.InstituteProfileView.as_view(), name="institute_profile"),
                     ],
                     "calendars_admin",
                 ),
@@ -111,6 +113,18 @@ class CalendarMenuItem(MenuItem):
 @hooks.register("register_admin_menu_item")
 def register_calendar_menu_item():
     return CalendarMenuItem(_("Calendar"), reverse("calendars_admin:calendar"), icon_name="calendar", order=200)
+
+
+class InstituteMenuItem(MenuItem):
+    def is_shown(self, request):
+        return can_write_periods(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def register_institute_menu_item():
+    return InstituteMenuItem(
+        _("My institute"), reverse("calendars_admin:institute_profile"), icon_name="home", order=220
+    )
 
 
 @hooks.register("register_snippet_listing_buttons")
