@@ -103,6 +103,10 @@ class CalendarFilterForm(forms.Form):
     )
 
     def __init__(self, data, *args, **kwargs):
+        if not data.get("mois"):
+            # The month picker shows the current month.
+            data = data.copy()
+            data["mois"] = timezone.localdate().strftime(MONTH_FORMAT)
         super().__init__(data, *args, **kwargs)
         self.is_valid()
 

@@ -45,6 +45,10 @@ class AvailabilityPeriodQuerySet(models.QuerySet):
     def for_institute(self, structure):
         return self.filter(institute=structure)
 
+    def visible(self):
+        """Periods shown to planners: those of active training institutes."""
+        return self.filter(institute__status=Structure.Status.ACTIVE)
+
     def overlapping(self, start, end):
         """Periods sharing at least one day with start..end (both included)."""
         return self.filter(start__lte=end, end__gte=start)
@@ -135,7 +139,7 @@ def overlapping_periods(offer):
     """Availability periods that overlap the offer's period and, when it names some, its disciplines."""
     if not offer.period_start or not offer.period_end:
         return AvailabilityPeriod.objects.none()
-    periods = AvailabilityPeriod.objects.overlapping(offer.period_start, offer.period_end)
+    periods = AvailabilityPeriod.objects.visible().overlapping(offer.period_start, offer.period_end)
     discipline_ids = list(offer.disciplines.values_list("pk", flat=True))
     if discipline_ids:
         periods = periods.filter(discipline_id__in=discipline_ids)

@@ -42,7 +42,7 @@ class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView)
         month = form.month
         grid = MonthGrid(month, today=timezone.localdate())
         periods = (
-            form.filter(AvailabilityPeriod.objects.overlapping(grid.first_day, grid.last_day))
+            form.filter(AvailabilityPeriod.objects.visible().overlapping(grid.first_day, grid.last_day))
             .select_related("institute", "discipline")
             .with_published_offer_count()
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
@@ -80,7 +80,7 @@ def calendar_export(request):
         raise PermissionDenied
     form = CalendarFilterForm(request.GET)
     periods = (
-        form.filter(AvailabilityPeriod.objects.filter(end__gte=form.month))
+        form.filter(AvailabilityPeriod.objects.visible().filter(end__gte=form.month))
         .select_related("institute", "discipline")
         .order_by("start", "pk")
     )

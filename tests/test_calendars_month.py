@@ -264,3 +264,20 @@ def test_month_with_5000_periods_runs_a_constant_number_of_queries(client):
     assert len(many) == len(few), [q["sql"] for q in many]
     assert small.status_code == 200
     assert Structure.objects.institutes().count() == 3
+
+
+def test_periods_of_institutes_no_longer_active_are_hidden(client, viewer):
+    shown = AvailabilityPeriodFactory(start=datetime.date(2026, 12, 1), end=datetime.date(2026, 12, 5))
+    AvailabilityPeriodFactory(
+        institute=StructureFactory(institute=True, refused=True),
+        start=datetime.date(2026, 12, 1),
+        end=datetime.date(2026, 12, 5),
+    )
+    assert bars(client.get(URL, {"mois": "2026-12"})) == [shown.pk]
+
+
+@freeze_time("2026-12-10 10:00")
+def test_month_picker_shows_the_current_month(client):
+    login(client)
+    html = client.get(URL).content.decode()
+    assert 'type="month" name="mois" value="2026-12"' in html
