@@ -25,6 +25,16 @@ from calendars.permissions import can_view_calendar, can_view_offer_matches, can
 from offers.models import Offer
 
 
+class AdminPageMixin(WagtailAdminTemplateMixin):
+    """Wagtail's admin furniture, with the page's own title as the last breadcrumb."""
+
+    def get_breadcrumbs_items(self):
+        return [*self.breadcrumbs_items, *self.get_parent_breadcrumbs(), {"url": "", "label": self.get_page_title()}]
+
+    def get_parent_breadcrumbs(self):
+        return []
+
+
 class CalendarAccessMixin:
     def dispatch(self, request, *args, **kwargs):
         if not can_view_calendar(request.user):
@@ -32,7 +42,7 @@ class CalendarAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class CalendarView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     template_name = "calendars/calendar.html"
     page_title = gettext_lazy("Students' calendar")
     header_icon = "date"
@@ -91,7 +101,7 @@ def calendar_export(request):
     return response
 
 
-class OfferMatchesView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateView):
+class OfferMatchesView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     """The availability periods matching one offer's period and disciplines."""
 
     template_name = "calendars/offer_matches.html"
@@ -107,6 +117,9 @@ class OfferMatchesView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateV
     def get_page_title(self):
         return _("Available students for “%(offer)s”") % {"offer": self.offer}
 
+    def get_parent_breadcrumbs(self):
+        return [{"url": reverse("calendars_admin:calendar"), "label": CalendarView.page_title}]
+
     def get_context_data(self, **kwargs):
         paginator = Paginator(overlapping_periods(self.offer), self.paginate_by)
         page = paginator.get_page(self.request.GET.get("p"))
@@ -119,7 +132,7 @@ class OfferMatchesView(CalendarAccessMixin, WagtailAdminTemplateMixin, TemplateV
         )
 
 
-class InstituteProfileView(WagtailAdminTemplateMixin, UpdateView):
+class InstituteProfileView(AdminPageMixin, UpdateView):
     """The institute's public information: name, town and département come from its account,
     the disciplines taught are edited here."""
 
