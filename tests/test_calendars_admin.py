@@ -127,6 +127,8 @@ def test_list_shows_only_the_users_institute(client, manager, institute, other_p
     assert list(response.context["object_list"]) == [own]
     assert reverse("periodes:edit", args=[own.pk]) in response.content.decode()
     assert reverse("periodes:edit", args=[other_period.pk]) not in response.content.decode()
+    results = client.get(reverse("periodes:index_results"))
+    assert list(results.context["object_list"]) == [own]
 
 
 def test_list_queries_do_not_grow_with_rows(client, manager, institute, django_assert_max_num_queries):

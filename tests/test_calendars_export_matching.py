@@ -6,7 +6,9 @@ from pathlib import Path
 import icalendar
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.db.models import F
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
@@ -281,3 +283,18 @@ def test_only_institute_managers_edit_an_institute_profile(client, role):
     response = client.post(reverse("calendars_admin:institute_profile"), {"disciplines": []})
     assert response.status_code == 302
     assert response.url == reverse("wagtailadmin_home")
+
+
+def test_matching_page_queries_do_not_grow_with_rows(client, offer_of_a):
+    client.force_login(UserFactory(structure=offer_of_a.structure, roles=[Role.OFFER_MANAGER]))
+    url = reverse("calendars_admin:offer_matches", args=[offer_of_a.pk])
+    dates = {"start": datetime.date(2027, 3, 10), "end": datetime.date(2027, 3, 20)}
+    AvailabilityPeriodFactory(**dates)
+    client.get(url)
+    with CaptureQueriesContext(connection) as one_row:
+        client.get(url)
+    AvailabilityPeriodFactory.create_batch(20, **dates)
+    with CaptureQueriesContext(connection) as many_rows:
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 21
+    assert len(many_rows) == len(one_row)
