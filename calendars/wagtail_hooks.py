@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.widgets import ListingButton
 from wagtail.permissions import register_permission_policy
+from wagtail.snippets.action_menu import ActionMenuItem
 
 from calendars import views
 from calendars.forms import AvailabilityPeriodForm
@@ -137,3 +138,29 @@ def offer_matches_button(snippet, user, next_url=None):
             icon_name="date",
             priority=60,
         )
+
+
+class OfferMatchesMenuItem(ActionMenuItem):
+    """In the offer's editor, a link to the students available during its period."""
+
+    name = "action-available-students"
+    label = _("Available students")
+    icon_name = "date"
+
+    def is_shown(self, context):
+        offer = context.get("instance")
+        return (
+            context.get("view") == "edit"
+            and isinstance(offer, Offer)
+            and can_view_offer_matches(context["request"].user, offer)
+        )
+
+    def get_url(self, parent_context):
+        return reverse("calendars_admin:offer_matches", args=[parent_context["instance"].pk])
+
+
+@hooks.register("register_snippet_action_menu_item")
+def offer_matches_action_menu_item(model):
+    if issubclass(model, Offer):
+        return OfferMatchesMenuItem(order=90)
+    return None

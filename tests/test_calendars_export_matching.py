@@ -12,11 +12,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from wagtail import hooks
+from wagtail.snippets.action_menu import get_base_snippet_action_menu_items
 
 from accounts.roles import Role
 from calendars import demo
 from calendars.models import AvailabilityPeriod, Modality, overlapping_periods
-from offers.models import Discipline
+from offers.models import Discipline, Offer
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.calendars import AvailabilityPeriodFactory, make_offer
 
@@ -298,3 +299,16 @@ def test_matching_page_queries_do_not_grow_with_rows(client, offer_of_a):
         response = client.get(url)
     assert len(response.context["page"].object_list) == 21
     assert len(many_rows) == len(one_row)
+
+
+def test_offer_editor_gets_an_available_students_action(rf, offer_of_a):
+    items = [item for item in get_base_snippet_action_menu_items(Offer) if item.name == "action-available-students"]
+    (item,) = items
+    request = rf.get("/")
+    request.user = UserFactory(structure=offer_of_a.structure, roles=[Role.OFFER_MANAGER])
+    context = {"view": "edit", "instance": offer_of_a, "request": request, "model": Offer}
+    assert item.is_shown(context)
+    assert item.get_url(context) == reverse("calendars_admin:offer_matches", args=[offer_of_a.pk])
+    request.user = UserFactory(roles=[Role.OFFER_MANAGER])
+    assert not item.is_shown(context)
+    assert not [i for i in get_base_snippet_action_menu_items(AvailabilityPeriod) if i.name == item.name]
