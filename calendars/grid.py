@@ -53,10 +53,6 @@ class Row:
         lane.add(bar)
         self.lanes.append(lane)
 
-    @property
-    def students(self):
-        return sum(cell[1].period.student_count for lane in self.lanes for cell in lane.cells if cell[1])
-
 
 class MonthGrid:
     def __init__(self, month, today):

@@ -42,9 +42,6 @@ class InstituteProfile(models.Model):
 
 
 class AvailabilityPeriodQuerySet(models.QuerySet):
-    def for_institute(self, structure):
-        return self.filter(institute=structure)
-
     def visible(self):
         """Periods shown to planners: those of active training institutes."""
         return self.filter(institute__status=Structure.Status.ACTIVE)
