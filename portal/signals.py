@@ -1,0 +1,26 @@
+"""Purge the public pages' cache whenever what they show may have changed.
+
+Wagtail's `published`/`unpublished` cover offers (snippets) and pages (the listing's intro);
+post_save/post_delete cover direct edits, deletions, documents, structures and reference lists.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import published, unpublished
+
+from accounts.models import Structure
+from offers.models import Offer, OfferDocument, SiteType, Theme
+from portal import cache
+
+PURGED_MODELS = [Offer, OfferDocument, Structure, Theme, SiteType]
+
+
+def purge_public_cache(sender, **kwargs):
+    cache.purge()
+
+
+def connect():
+    published.connect(purge_public_cache, dispatch_uid="portal-purge-published")
+    unpublished.connect(purge_public_cache, dispatch_uid="portal-purge-unpublished")
+    for model in PURGED_MODELS:
+        post_save.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-save-{model.__name__}")
+        post_delete.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-delete-{model.__name__}")
