@@ -100,11 +100,12 @@ class PublicOfferFilterForm(forms.Form):
         return Q(period_kind__in=PERIOD_KINDS[value])
 
     def describe(self, facets=None):
-        """Human-readable active filters, e.g. ["« atelier »", "Thématique : Sommeil", "Département : 33 – Gironde"]."""
+        """Human-readable active filters, e.g. ["« atelier »", "Thématique : Sommeil"]."""
         labels = []
-        names = {}
         if facets:
             names = {name: {option.value: option.label for option in options} for name, options in facets.items()}
+        else:
+            names = self._reference_names()
         for name, value in self.active.items():
             if name == "q":
                 labels.append(f"« {value} »")
@@ -117,6 +118,25 @@ class PublicOfferFilterForm(forms.Form):
                 shown = names.get(name, {}).get(str(value), value)
             labels.append(f"{self.fields[name].label} : {shown}")
         return labels
+
+    def _reference_names(self):
+        """Names of the chosen theme, site type and structure, read from the database (one query each)."""
+        from accounts.models import Structure
+
+        active = self.active
+        lookups = {
+            "thematique": (Theme.objects, "slug"),
+            "terrain": (SiteType.objects, "slug"),
+            "structure": (Structure.objects, "pk"),
+        }
+        names = {}
+        for name, (manager, field) in lookups.items():
+            if name in active:
+                names[name] = {
+                    str(value): label
+                    for value, label in manager.filter(**{field: active[name]}).values_list(field, "name")
+                }
+        return names
 
 
 class FacetOption:
