@@ -5,6 +5,7 @@ number of offers.
 """
 
 import json
+import os
 from urllib.parse import urlencode
 
 from django.core.paginator import Paginator
@@ -82,7 +83,11 @@ def offer_context(request, page, offer):
     logo_url = request.build_absolute_uri(offer.structure.logo.url) if offer.structure.logo else ""
     description = Truncator(strip_tags(offer.description).replace("\n", " ")).chars(160)
     documents = [
-        {"title": document.title, "url": f"{page.offer_url(offer)}documents/{document.pk}/", "file": document.file}
+        {
+            "title": document.title,
+            "url": f"{page.offer_url(offer)}documents/{document.pk}/",
+            "extension": os.path.splitext(document.file.name)[1].lstrip(".").upper(),
+        }
         for document in offer.documents.all()
     ]
     return {

@@ -4,6 +4,7 @@ Wagtail's `published`/`unpublished` cover offers (snippets) and pages (the listi
 post_save/post_delete cover direct edits, deletions, documents, structures and reference lists.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from wagtail.signals import published, unpublished
 
@@ -15,7 +16,10 @@ PURGED_MODELS = [Offer, OfferDocument, Structure, Theme, SiteType]
 
 
 def purge_public_cache(sender, **kwargs):
+    # Now, and again once the change is committed: a page rendered by another request between the
+    # two (still seeing the old rows) cannot outlive the transaction.
     cache.purge()
+    transaction.on_commit(cache.purge)
 
 
 def connect():
