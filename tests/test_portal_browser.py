@@ -6,6 +6,7 @@ Playwright drives Debian's Chromium (`make browser-deps`); Playwright never down
 import io
 import os
 import shutil
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -75,7 +76,7 @@ def test_visitor_filters_opens_an_offer_and_downloads_its_pdf(live_server, site,
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Télécharger l'offre (PDF)").click()
     download = download_info.value
-    content = open(download.path(), "rb").read()
+    content = Path(download.path()).read_bytes()
     assert content.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(content)).pages)
     assert "Ateliers sommeil au collège" in text
