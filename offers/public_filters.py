@@ -31,22 +31,21 @@ def _label(field_name):
     return capfirst(Offer._meta.get_field(field_name).verbose_name)
 
 
+field_label = lazy(_label, str)
+
+
 class PublicOfferFilterForm(forms.Form):
     # Labels come from the model; the search box's label is the template's (it describes the fields searched).
     q = forms.CharField(max_length=200, required=False, strip=True)
-    thematique = forms.SlugField(label=lazy(_label, str)("theme"), required=False, max_length=150)
+    thematique = forms.SlugField(label=field_label("theme"), required=False, max_length=150)
     departement = forms.ChoiceField(
-        label=lazy(_label, str)("department"),
+        label=field_label("department"),
         required=False,
         choices=[("", "")] + [(code, code) for code, _name in DEPARTEMENTS],
     )
-    terrain = forms.SlugField(label=lazy(_label, str)("site_type"), required=False, max_length=150)
-    structure = forms.IntegerField(
-        label=lazy(_label, str)("structure"), required=False, min_value=1, max_value=2**31 - 1
-    )
-    periode = forms.ChoiceField(
-        label=lazy(_label, str)("period_kind"), required=False, choices=[("", "")] + PERIOD_CHOICES
-    )
+    terrain = forms.SlugField(label=field_label("site_type"), required=False, max_length=150)
+    structure = forms.IntegerField(label=field_label("structure"), required=False, min_value=1, max_value=2**31 - 1)
+    periode = forms.ChoiceField(label=field_label("period_kind"), required=False, choices=[("", "")] + PERIOD_CHOICES)
 
     def __init__(self, data=None, **kwargs):
         # Only the filter keys are bound: `page` and unknown parameters are not the form's business.
