@@ -99,3 +99,22 @@ def test_cached_page_never_replays_a_csp_nonce(rf, site):
     second = portal_cache.cached_response(page_with_nonce("nonce-two"), lambda: HttpResponse("not rendered"))
     assert second["X-Portal-Cache"] == "hit"
     assert second.content == b'<script nonce="nonce-two"></script>'
+
+
+def test_renaming_a_structure_purges_the_cache(client, site):
+    offer = OfferFactory(published=True, structure__name="Ancien nom")
+    assert "Ancien nom" in client.get("/offres/").content.decode()
+    offer.structure.name = "Nouveau nom"
+    offer.structure.save()
+    html = client.get("/offres/").content.decode()
+    assert "Nouveau nom" in html and "Ancien nom" not in html
+
+
+def test_changing_the_listing_intro_purges_the_cache(client, site):
+    from portal.models import OfferIndexPage
+
+    client.get("/offres/")
+    index = OfferIndexPage.objects.get()
+    index.intro = "<p>Nouvelle introduction du portail.</p>"
+    index.save_revision().publish()
+    assert "Nouvelle introduction du portail." in client.get("/offres/").content.decode()
