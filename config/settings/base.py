@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -203,5 +204,11 @@ LOGGING = {
 ENVIRONMENT_LABEL = env.get("ENVIRONMENT_LABEL", "")
 SITE_NAME = _("Portail SSES")
 
-# Background tasks (e-mails, search index). Immediate by default; see .env.example.
-TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background tasks (e-mails, Wagtail's search and reference indexes): a durable queue in the
+# database, run by `manage.py db_worker` (started by `make run`). Tests run tasks immediately.
+TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# When the mail server fails, `accounts.emails.deliver_email` tries again after these delays
+# (seconds), then gives up and logs an error: about a day of retries by default.
+EMAIL_RETRY_DELAYS = [
+    int(d) for d in env.get_list("EMAIL_RETRY_DELAYS", ["60", "300", "900", "3600", "21600", "64800"])
+]
