@@ -4,6 +4,7 @@ environment (see `.env.example`); `dev`, `test` and `production` only adjust def
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "csp",
     "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -51,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -58,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AuditLogAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes requires.
@@ -153,12 +158,58 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Security headers and sessions. A session (admin included) ends when the browser closes and,
+# whatever the activity, SESSION_COOKIE_AGE seconds after the login (8 hours by default).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+# Content-Security-Policy (django-csp 4, through config.middleware). Public pages: everything from
+# our own origin, scripts only from our origin or with the per-request nonce
+# (`<script nonce="{{ request.csp_nonce }}">`, as `{% dsfr_js nonce=request.csp_nonce %}` does), no
+# inline style attribute or <style> (use static CSS), no plugin, no framing by another site.
+# `data:` images: the DSFR stylesheets draw some icons as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin (its login page included) replaces two directives, as narrowly as it allows:
+# - script-src 'unsafe-inline': Wagtail 8 renders inline <script> blocks without a nonce for
+#   InlinePanel/MultipleChooserPanel (wagtailadmin/panels/inline_panel.html) and the date/time
+#   widgets (wagtailadmin/widgets/date_input.html, time_input.html, datetime_input.html), which the
+#   offer form uses; no nonce is sent there, since a nonce would make browsers ignore
+#   'unsafe-inline'. No 'unsafe-eval' and still no foreign origin.
+# - style-src 'unsafe-inline': its JavaScript widgets (jQuery UI, the date picker, tooltips, the
+#   rich-text editor) write style attributes.
+# - img-src blob:: previews of images chosen for upload.
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+# Audit trail: Wagtail's log (`wagtail.log_actions.log`), read in its "Site history" report,
+# which config.middleware keeps for the holders of this permission (the regional role).
+AUDIT_LOG_PATH_PREFIX = "/admin/reports/site-history/"
+AUDIT_LOG_PERMISSION = "wagtailcore.view_modellogentry"
+CSP_ADMIN_DIRECTIVES = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail SSES"
@@ -166,6 +217,8 @@ WAGTAILADMIN_BASE_URL = env.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call from the admin to wagtail.io (privacy, and the CSP allows no foreign origin).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_USER_CUSTOM_FIELDS = ["first_name", "last_name", "function", "phone"]
