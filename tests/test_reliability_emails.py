@@ -14,7 +14,7 @@ from freezegun import freeze_time
 from accounts.emails import send_templated_email
 
 # The worker opens its own (exclusive) transactions: the test cannot run inside one.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 LOCMEM = "django.core.mail.backends.locmem.EmailBackend"
 FAILING = "tests.test_reliability_emails.UnreachableServerBackend"

@@ -97,7 +97,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=env.get_int("CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+        # A kept connection is checked before each request reuses it: after a database restart
+        # the next request opens a new one instead of failing (tests/test_reliability_postgres.py).
+        conn_health_checks=env.get_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
