@@ -32,7 +32,8 @@ def queue(settings, tmp_path):
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "signup_subject.txt").write_text("Demande d'inscription de {{ name }}\n")
     (tmp_path / "emails" / "signup_body.txt").write_text("Une nouvelle structure attend votre validation.")
-    settings.TEMPLATES[0]["DIRS"] = [tmp_path, *settings.TEMPLATES[0]["DIRS"]]
+    # A new value (not an in-place change) so that Django rebuilds its template engines.
+    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
 
 
 def run_worker():
