@@ -2,6 +2,8 @@ import pytest
 
 from portal.demo import build_site
 
+pytest_plugins = ["tests.browser"]
+
 
 @pytest.fixture
 def site(db):

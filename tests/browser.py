@@ -1,0 +1,54 @@
+"""Playwright driving Debian's Chromium (never a downloaded browser), for the browser tests."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def browser_page(live_server, monkeypatch):
+    """A fresh Chromium page; Django's ORM is used from the test while Playwright's loop runs."""
+    from playwright.sync_api import sync_playwright
+
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+        page = context.new_page()
+        page.set_default_timeout(15_000)
+        yield page
+        context.close()
+        browser.close()
+
+
+def screenshot(page, name):
+    """Keep a screenshot of a step as a test artefact (test-artifacts/<name>.png)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def serious_violations(page):
+    """axe-core's serious and critical violations on the current page, as (rule, target) pairs."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        for violation in results.response["violations"]
+        if violation["impact"] in {"serious", "critical"}
+    ]
+
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
