@@ -95,6 +95,15 @@ def start():
     for server in servers:
         server.terminate()
         server.wait(timeout=30)
+    # Let PostgreSQL end the server's sessions, so that the test database can be dropped.
+    for _ in range(50):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone()[0] == 0:
+                break
+        time.sleep(0.1)
 
 
 def test_the_server_recovers_when_its_database_connections_are_cut(start, site):
