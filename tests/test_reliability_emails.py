@@ -1,7 +1,9 @@
 """E-mails go through the durable database queue: an unreachable mail server delays them, never loses them."""
 
 import smtplib
+import subprocess
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -104,3 +106,11 @@ def test_retries_follow_the_delays_then_give_up_with_an_error_in_the_log(queue, 
 def test_tests_send_emails_at_once(settings):
     """The test settings keep the immediate backend, so that other tests read mail.outbox directly."""
     assert settings.TASKS["default"]["BACKEND"] == "django_tasks.backends.immediate.ImmediateBackend"
+
+
+def test_make_run_starts_the_worker_next_to_the_server():
+    root = Path(__file__).resolve().parent.parent
+    recipe = subprocess.run(["make", "-n", "run"], cwd=root, capture_output=True, text=True, check=True).stdout
+    assert "manage.py db_worker --queue-name '*' & WORKER=$!" in recipe
+    assert "trap 'kill $WORKER" in recipe, "the worker stops with the server"
+    assert "manage.py runserver" in recipe
