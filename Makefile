@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run worker test test-python browser-deps migrate demo lint check-deploy messages bench clean
+.PHONY: install run test test-python browser-deps migrate demo lint check-deploy messages bench clean
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -39,6 +39,7 @@ run: demo
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 # The task worker alone (what a production server runs as a service next to gunicorn).
+.PHONY: worker
 worker: migrate
 	$(PY) manage.py db_worker --queue-name '*'
 
