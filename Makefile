@@ -31,9 +31,17 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The task worker (e-mails, search index) runs in the background and stops with the server.
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/); task worker started"
+	@$(PY) manage.py db_worker --queue-name '*' & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (what a production server runs as a service next to gunicorn).
+.PHONY: worker
+worker: migrate
+	$(PY) manage.py db_worker --queue-name '*'
 
 test: install browser-deps test-python
 
