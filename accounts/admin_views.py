@@ -4,10 +4,10 @@ Every view checks the actor's role, and every object is looked up in the queryse
 may see (`accounts.permissions`), so that an id of another structure gives a 404."""
 
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.models import Group
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Prefetch
-from django.contrib.auth.models import Group
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -29,7 +29,7 @@ from accounts.forms import (
     UserCreateForm,
     UserEditForm,
 )
-from accounts.models import Structure, User
+from accounts.models import Structure
 from accounts.notifications import notify_refusal, send_credentials
 from accounts.roles import INSTITUTE_ROLES, OFFERER_ROLES
 
@@ -125,8 +125,9 @@ class StructureValidateView(StructureMixin, View):
         if user is not None:
             send_credentials(user, password)
         messages.success(
-            request, _("The structure “%(name)s” has been validated; its administrator received their login.")
-            % {"name": structure.name}
+            request,
+            _("The structure “%(name)s” has been validated; its administrator received their login.")
+            % {"name": structure.name},
         )
         return redirect("sses_accounts:structure_detail", structure.pk)
 

@@ -90,7 +90,7 @@ class SignupUserForm(DsfrBaseForm, forms.ModelForm):
 
 
 class StructureForm(StructureFieldsMixin, forms.ModelForm):
-    """"Mon compte" and the regional administrator's edit form (admin styling)."""
+    """ "Mon compte" and the regional administrator's edit form (admin styling)."""
 
     class Meta:
         model = Structure

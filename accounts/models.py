@@ -24,10 +24,13 @@ def generate_temporary_password(length=14):
     alphabet = string.ascii_letters + string.digits
     while True:
         password = "".join(secrets.choice(alphabet) for _i in range(length))
-        if any(c.islower() for c in password) and any(c.isupper() for c in password) and any(
-            c.isdigit() for c in password
+        if (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
         ):
             return password
+
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("Enter a five-digit postcode."))
 
@@ -181,16 +184,16 @@ class UserQuerySet(models.QuerySet):
 
     def without_login_since(self, cutoff):
         """Users whose last login (or, never logged in, whose sign-up) is older than `cutoff`."""
-        return self.filter(
-            models.Q(last_login__lt=cutoff) | models.Q(last_login__isnull=True, date_joined__lt=cutoff)
-        )
+        return self.filter(models.Q(last_login__lt=cutoff) | models.Q(last_login__isnull=True, date_joined__lt=cutoff))
 
     def search(self, text):
         text = (text or "").strip()
         if not text:
             return self
         return self.filter(
-            models.Q(first_name__icontains=text) | models.Q(last_name__icontains=text) | models.Q(email__icontains=text)
+            models.Q(first_name__icontains=text)
+            | models.Q(last_name__icontains=text)
+            | models.Q(email__icontains=text)
         )
 
 

@@ -62,9 +62,7 @@ def test_full_journey_signup_validation_first_login_new_manager(client, regional
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"] == "/admin/sses/mot-de-passe/"
     assert client.get("/admin/sses/utilisateurs/")["Location"] == "/admin/sses/mot-de-passe/"
-    response = client.post(
-        "/admin/sses/mot-de-passe/", {"new_password1": "court1A", "new_password2": "court1A"}
-    )
+    response = client.post("/admin/sses/mot-de-passe/", {"new_password1": "court1A", "new_password2": "court1A"})
     assert "entre 8 et 30 caractères" in text(response)
     response = client.post(
         "/admin/sses/mot-de-passe/", {"new_password1": "Nouveau2026Pwd", "new_password2": "Nouveau2026Pwd"}
