@@ -24,6 +24,7 @@ from accounts.forms import (
     ForcedPasswordChangeForm,
     InstituteForm,
     ProfileForm,
+    RegionalUserEditForm,
     RefusalForm,
     StructureForm,
     UserCreateForm,
@@ -314,6 +315,9 @@ class UserEditView(UserMixin, FormView):
 
     def get_page_title(self):
         return str(self.target)
+
+    def get_form_class(self):
+        return RegionalUserEditForm if permissions.can_moderate(self.request.user) else UserEditForm
 
     def get_form_kwargs(self):
         return {

@@ -154,6 +154,9 @@ class UserEditForm(forms.ModelForm):
             roles, initial=[role.value for role in self.instance.roles() if role in self.grantable]
         )
 
+    def clean_email(self):
+        return check_email_free(self.cleaned_data.get("email"), exclude_pk=self.instance.pk)
+
     def selected_roles(self):
         """The new roles: the checked grantable ones plus those the editor cannot touch."""
         kept = [role for role in self.instance.roles() if role not in self.grantable]
@@ -168,6 +171,13 @@ class UserEditForm(forms.ModelForm):
                 _("The structure must keep at least one active offerer administrator."), code="last_admin"
             )
         return cleaned
+
+
+class RegionalUserEditForm(UserEditForm):
+    """The regional administrator may also correct names and e-mail address."""
+
+    class Meta(UserEditForm.Meta):
+        fields = ["first_name", "last_name", "email", "function", "phone"]
 
 
 class ProfileForm(forms.ModelForm):

@@ -2,8 +2,10 @@ from django.urls import include, path, reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.site_summary import SummaryItem
 
 from accounts import admin_views, permissions, views
+from accounts.models import Structure
 
 
 class RoleMenuItem(MenuItem):
@@ -77,3 +79,21 @@ def register_log_actions(actions):
     actions.register_action("sses.structure.refused", _("Refuse registration"), _("Registration refused"))
     actions.register_action("sses.user.frozen", _("Freeze"), _("Account frozen"))
     actions.register_action("sses.user.unfrozen", _("Unfreeze"), _("Account unfrozen"))
+
+
+class PendingRegistrationsSummaryItem(SummaryItem):
+    """Dashboard counter of the sign-ups waiting for the regional administrator."""
+
+    order = 50
+    template_name = "accounts/admin/summary_pending.html"
+
+    def get_context_data(self, parent_context):
+        return {"pending": Structure.objects.pending().count()}
+
+    def is_shown(self):
+        return permissions.can_moderate(self.request.user)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_pending_registrations(request, items):
+    items.append(PendingRegistrationsSummaryItem(request))

@@ -196,3 +196,11 @@ def test_menu_items_follow_roles(client, regional):
     client.force_login(UserFactory(roles=[Role.OFFER_MANAGER]))
     page = text(client.get("/admin/"))
     assert "/admin/sses/utilisateurs/" not in page and "/admin/sses/mon-compte/" not in page
+
+
+def test_dashboard_counts_pending_registrations_for_regional_admin_only(client, regional):
+    StructureFactory.create_batch(2, pending=True)
+    client.force_login(regional)
+    assert "2 inscriptions en attente de validation" in text(client.get("/admin/"))
+    client.force_login(UserFactory(roles=[Role.OFFERER_ADMIN]))
+    assert "en attente de validation" not in text(client.get("/admin/"))

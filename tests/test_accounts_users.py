@@ -215,3 +215,26 @@ def test_my_account_edits_own_structure_only(client, admin_a, structure_a):
 
 def test_offerer_roles_have_no_global_user_permissions(admin_a):
     assert not any(admin_a.has_perm(f"accounts.{action}_user") for action in ("add", "change", "delete", "view"))
+
+
+def test_regional_admin_corrects_names_and_email_but_not_to_a_taken_one(client, admin_a, user_b):
+    regional = UserFactory(roles=[Role.REGIONAL_ADMIN], structure=None)
+    client.force_login(regional)
+    data = {"first_name": "Bea", "last_name": "Roy", "function": "F", "phone": "", "roles": ["Gestionnaire d'offres"]}
+    response = client.post(user_urls(user_b)["edit"], {**data, "email": "ADMIN.A@example.org"})
+    assert "Un compte existe déjà avec cette adresse e-mail." in text(response)
+    response = client.post(user_urls(user_b)["edit"], {**data, "email": "Bea.Roy@example.org"})
+    assert response.status_code == 302
+    user_b.refresh_from_db()
+    assert (user_b.first_name, user_b.email) == ("Bea", "bea.roy@example.org")
+
+
+def test_user_list_shows_inactive_state(client, admin_a, structure_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    UserFactory(structure=structure_a, last_name="Dormant", last_login=timezone.now() - timedelta(days=500))
+    client.force_login(admin_a)
+    page = text(client.get("/admin/sses/utilisateurs/?q=dormant"))
+    assert "Dormant" in page and "Inactif" in page
