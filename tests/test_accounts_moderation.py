@@ -204,3 +204,54 @@ def test_dashboard_counts_pending_registrations_for_regional_admin_only(client, 
     assert "2 inscriptions en attente de validation" in text(client.get("/admin/"))
     client.force_login(UserFactory(roles=[Role.OFFERER_ADMIN]))
     assert "en attente de validation" not in text(client.get("/admin/"))
+
+
+def test_regional_admin_reaches_every_screen(client, regional):
+    structure = StructureFactory(pending=True, logo="")
+    member = UserFactory(structure=structure)
+    client.force_login(regional)
+    for url in [
+        "/admin/sses/structures/",
+        "/admin/sses/structures/?status=all",
+        f"/admin/sses/structures/{structure.pk}/",
+        f"/admin/sses/structures/{structure.pk}/modifier/",
+        f"/admin/sses/structures/{structure.pk}/refuser/",
+        "/admin/sses/structures/institut/",
+        "/admin/sses/utilisateurs/",
+        f"/admin/sses/utilisateurs/?structure={structure.pk}",
+        "/admin/sses/utilisateurs/nouveau/",
+        f"/admin/sses/utilisateurs/{member.pk}/",
+        "/admin/account/",
+    ]:
+        assert client.get(url).status_code == 200, url
+    assert client.get("/admin/sses/structures/999999/").status_code == 404
+
+
+def test_regional_admin_edits_any_structure(client, regional):
+    structure = StructureFactory(name="Ancien nom")
+    client.force_login(regional)
+    data = {
+        "offerer_type": "company",
+        "name": "Nouveau nom",
+        "address": "1 rue",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "representative_last_name": "A",
+        "representative_first_name": "B",
+        "representative_function": "C",
+        "description": "D",
+        "website": "",
+    }
+    response = client.post(f"/admin/sses/structures/{structure.pk}/modifier/", data)
+    assert response.status_code == 302
+    structure.refresh_from_db()
+    assert structure.name == "Nouveau nom"
+    assert "Nouveau nom" in text(client.get(f"/admin/sses/structures/{structure.pk}/"))
+
+
+def test_pagination_keeps_filters(client, regional):
+    StructureFactory.create_batch(21, pending=True)
+    client.force_login(regional)
+    page = text(client.get("/admin/sses/structures/?status=pending"))
+    assert "Page 1 sur 2" in page and "?status=pending&p=2" in page
+    assert client.get("/admin/sses/structures/?status=pending&p=2").status_code == 200
