@@ -120,6 +120,14 @@ class PasswordResetView(wagtail_account.PasswordResetView):
         return super().post(request, *args, **kwargs)
 
 
+class PasswordResetConfirmView(wagtail_account.PasswordResetConfirmView):
+    """Wagtail's reset confirmation; the password chosen there is no longer temporary."""
+
+    def form_valid(self, form):
+        form.user.must_change_password = False
+        return super().form_valid(form)
+
+
 def export_my_data(request):
     response = JsonResponse(request.user.export_data(), json_dumps_params={"ensure_ascii": False, "indent": 2})
     response["Content-Disposition"] = 'attachment; filename="mes-donnees-portail-sses.json"'

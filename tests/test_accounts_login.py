@@ -145,3 +145,22 @@ def test_password_reset_is_rate_limited(client, settings):
     assert response.status_code == 429
     assert "Trop de demandes de réinitialisation" in text(response)
     assert len(mail.outbox) == 2
+
+
+def test_password_reset_link_replaces_a_temporary_password(client):
+    import re
+
+    user = UserFactory(email="temp@example.org", roles=[Role.OFFER_VIEWER])
+    user.set_temporary_password()
+    user.save()
+    client.post("/admin/password_reset/", {"email": "temp@example.org"})
+    link = re.search(r"http://testserver(/admin/password_reset/confirm/\S+/)", mail.outbox[0].body).group(1)
+    response = client.get(link)  # redirects to the same URL with the token in the session
+    assert response.status_code == 302, (mail.outbox[0].body, response.status_code)
+    form_url = response["Location"]
+    response = client.post(form_url, {"new_password1": "Choisi2026Pwd", "new_password2": "Choisi2026Pwd"})
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert not user.must_change_password
+    assert login(client, "temp@example.org", "Choisi2026Pwd").status_code == 302
+    assert client.get("/admin/").status_code == 200
