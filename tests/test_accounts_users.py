@@ -238,3 +238,24 @@ def test_user_list_shows_inactive_state(client, admin_a, structure_a):
     client.force_login(admin_a)
     page = text(client.get("/admin/sses/utilisateurs/?q=dormant"))
     assert "Dormant" in page and "Inactif" in page
+
+
+def test_my_account_refuses_a_fake_logo(client, admin_a, structure_a):
+    import io
+
+    client.force_login(admin_a)
+    fake = io.BytesIO(b"<svg onload=alert(1)></svg>")
+    fake.name = "logo.png"
+    data = {
+        "offerer_type": "school",
+        "name": "Structure A",
+        "address": "2 rue Neuve",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "description": "D",
+        "logo": fake,
+    }
+    response = client.post("/admin/sses/mon-compte/", data)
+    assert response.status_code == 200
+    structure_a.refresh_from_db()
+    assert not structure_a.logo
