@@ -10,9 +10,8 @@ def test_templated_email_goes_to_each_recipient_alone(settings, tmp_path):
     (tmp_path / "emails").mkdir()
     (tmp_path / "emails" / "hello_subject.txt").write_text("Bonjour {{ name }}\n")
     (tmp_path / "emails" / "hello_body.txt").write_text("Voir {{ site_url }}/offres/")
-    # Assign the setting (not mutate it) so that Django rebuilds its template engines even when
-    # an earlier test in the same process already rendered a template.
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}]
+    engine = {**settings.TEMPLATES[0], "DIRS": [tmp_path, *settings.TEMPLATES[0]["DIRS"]]}
+    settings.TEMPLATES = [engine]  # reassigned (not mutated) so that Django reloads the engines
     settings.ENVIRONMENT_LABEL = "Recette"
 
     sent = send_templated_email("hello", ["A@example.org", "b@example.org", "a@example.org", ""], {"name": "Alice"})
