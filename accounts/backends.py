@@ -1,6 +1,6 @@
 from django.contrib.auth.backends import ModelBackend
 
-from accounts.models import Structure
+from accounts.models import Structure, User
 
 
 class EmailBackend(ModelBackend):
@@ -22,6 +22,7 @@ class EmailBackend(ModelBackend):
         return structure is None or structure.status == Structure.Status.ACTIVE
 
     def get_user(self, user_id):
-        # A user frozen (or whose structure is suspended) during a session is logged out.
-        user = super().get_user(user_id)
+        # A user frozen (or whose structure is no longer active) during a session is logged out.
+        # The structure is read in the same query: every request checks it.
+        user = User.objects.select_related("structure").filter(pk=user_id).first()
         return user if user is not None and self.user_can_authenticate(user) else None
