@@ -13,6 +13,16 @@ from tests.test_accounts_signup import PERSON, sign_up
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Sign-ups are limited per address in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 def text(response):
     return html.unescape(response.content.decode())
 

@@ -11,6 +11,17 @@ from tests.factories.accounts import UserFactory
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    """Sign-ups are limited per address in the cache: each test starts from zero."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 STRUCTURE = {
     "offerer_type": "association",
     "name": "Association Santé Jeunes",
@@ -119,13 +130,9 @@ def test_duplicate_email_is_refused_whatever_the_case(client, email):
 
 def test_signup_is_rate_limited_per_address(client, settings):
     settings.SIGNUP_RATE_LIMIT = 2
-    from django.core.cache import cache
-
-    cache.clear()
     for index in range(2):
         assert sign_up(client, person={**PERSON, "email": f"p{index}@example.org"}).status_code == 302
     response = sign_up(client, person={**PERSON, "email": "p9@example.org"})
     assert response.status_code == 429
     assert "Trop de tentatives d'inscription" in htmllib.unescape(response.content.decode())
     assert not User.objects.filter(email="p9@example.org").exists()
-    cache.clear()
