@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from benchmarks import loadgen
+from benchmarks import loadgen, run
 from benchmarks.servers import Server, server_env
 from calendars import demo as calendars_demo
 
@@ -119,3 +119,20 @@ def test_load_demo_periods_uses_the_calendar_generator():
     else:
         call_command("load_demo", "--periods=3", stdout=out)
         assert "Generated 3 calendar periods." in out.getvalue()
+
+
+def test_streamed_download_times_first_byte_and_worker_memory(gunicorn):
+    download = run.streamed_download(gunicorn, f"{gunicorn.url}/healthz", cookie="")
+    assert download["status"] == 200
+    assert download["bytes"] == 2
+    assert 0 < download["first_byte_s"] <= download["seconds"]
+    assert download["peak_rss_mb"] > 10  # a Django worker, read from /proc
+
+
+def test_url_not_answering_200_becomes_an_error_entry_without_load(gunicorn):
+    args = run.parse_args(["--duration", "1"])
+    # Without the admin session cookie: the admin redirects to its login page.
+    entry, download = run.measure_url(gunicorn, "calendar_month", "/admin/calendrier/", False, None, 100.0, args)
+    assert download is None
+    assert entry["error"] == "HTTP 302"
+    assert (entry["rps"], entry["ratio"]) == (None, None)

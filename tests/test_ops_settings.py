@@ -66,13 +66,13 @@ def test_redis_cache_really_stores_in_redis():
         " keys = [k.decode() for k in raw.keys('*ops-probe')];"
         " print(json.dumps([cache.get('ops-probe'), keys])); cache.delete('ops-probe')"
     )
-    value, keys = read(code, REDIS_URL="redis://127.0.0.1:6379/15")
+    value, keys = read(code, REDIS_URL="redis://127.0.0.1:6379/14")
     assert value == {"offres": 3}
     assert keys == ["sses:1:ops-probe"]
 
 
 def test_cache_can_be_disabled_for_uncached_benchmarks():
-    result = read(CACHE_AND_SESSIONS, CACHE_DISABLED="true", REDIS_URL="redis://127.0.0.1:6379/15")
+    result = read(CACHE_AND_SESSIONS, CACHE_DISABLED="true", REDIS_URL="redis://127.0.0.1:6379/14")
     assert result[0] == "django.core.cache.backends.dummy.DummyCache"
 
 
