@@ -12,9 +12,11 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import Role
 from benchmarks import loadgen, run
 from benchmarks.servers import Server, server_env
 from calendars import demo as calendars_demo
+from tests.factories.accounts import UserFactory
 
 ROOT = Path(__file__).resolve().parent.parent
 HASHED_CSS = re.compile(r"^/static/css/bench\.[0-9a-f]{12}\.css$")
@@ -136,3 +138,13 @@ def test_url_not_answering_200_becomes_an_error_entry_without_load(gunicorn):
     assert download is None
     assert entry["error"] == "HTTP 302"
     assert (entry["rps"], entry["ratio"]) == (None, None)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/admin/", "/admin/login/"])
+def test_admin_is_never_cached_by_browsers_or_proxies(client, site, path):
+    client.force_login(UserFactory(roles=[Role.REGIONAL_ADMIN]))
+    response = client.get(path)
+    assert response.status_code in (200, 302)
+    cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
+    assert {"no-store", "private", "max-age=0"} <= cache_control
