@@ -24,6 +24,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, offers=0, periods=0, **options):
+        if periods and not hasattr(calendars_demo, "generate"):
+            raise CommandError("--periods needs calendars.demo.generate(count), which this version lacks.")
         started = time.monotonic()
         with transaction.atomic():
             portal_demo.build_site()
@@ -34,8 +36,6 @@ class Command(BaseCommand):
             generated = offers_demo.generate(offers)
             self.stdout.write(f"Generated {generated} offers.")
         if periods:
-            if not hasattr(calendars_demo, "generate"):
-                raise CommandError("--periods needs calendars.demo.generate(count), which this version lacks.")
             generated = calendars_demo.generate(periods)
             self.stdout.write(f"Generated {generated} calendar periods.")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
