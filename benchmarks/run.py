@@ -50,6 +50,10 @@ URLS = [
     ("calendar_month", "/admin/calendrier/", False, True),
 ]
 EXPORTS = {"admin_export_csv": "csv_s", "admin_export_xlsx": "xlsx_s"}
+# How the "uncached" server is started: no cache at all. This also turns off Wagtail's own cached
+# lookups (site root paths...), so uncached query counts are a little pessimistic; where the public
+# portal has its own switch for its page cache, use it here instead.
+UNCACHED_ENV = {"CACHE_DISABLED": "true"}
 
 # What the URLs above need from the database, printed as JSON by `manage.py shell`.
 TARGETS_SCRIPT = """
@@ -283,7 +287,7 @@ def main(argv=None):
     paths = resolve_paths(targets, static_path(WORK_DIR / "static"))
 
     urls, export, extras = [], {}, {"pdf_s": None}
-    healthz = run_server(dict(env, CACHE_DISABLED="true"), args, False, paths, urls, export, extras)
+    healthz = run_server(dict(env, **UNCACHED_ENV), args, False, paths, urls, export, extras)
     run_server(env, args, True, paths, urls, export, extras)
 
     results = report.build_results(
