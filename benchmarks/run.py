@@ -207,7 +207,10 @@ def run_server(env, args, cached, paths, results_urls, export, extras):
     name = "cached" if cached else "uncached"
     with Server(env, workers=args.workers, log_path=WORK_DIR / f"gunicorn-{name}.log") as server:
         log(f"gunicorn ({args.workers} workers, cache {'on' if cached else 'off'}) on {server.url}")
-        cookie = login(server.url)
+        try:
+            cookie, login_error = login(server.url), None
+        except (AttributeError, RuntimeError, requests.RequestException) as exc:
+            cookie, login_error = None, f"admin login failed: {exc}"
         healthz = measure_healthz(server, args)
         log(f"/healthz: {healthz['rps']:.0f} req/s")
         for url_name, template, measured_cached, needs_login in URLS:
@@ -216,6 +219,9 @@ def run_server(env, args, cached, paths, results_urls, export, extras):
             path = paths.get(url_name)
             if isinstance(path, Exception):
                 results_urls.append(url_error(url_name, template, cached, str(path))[0])
+                continue
+            if needs_login and login_error:
+                results_urls.append(url_error(url_name, path, cached, login_error)[0])
                 continue
             if cached:
                 probe(server.url + path)  # warm the cache of both workers' shared store
