@@ -69,6 +69,10 @@ MIDDLEWARE = [
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
+# Benchmarks only (benchmarks/run.py): an X-Query-Count header on every response.
+BENCHMARK_QUERY_COUNT = env.get_bool("BENCHMARK_QUERY_COUNT", False)
+if BENCHMARK_QUERY_COUNT:
+    MIDDLEWARE.insert(0, "benchmarks.middleware.QueryCountMiddleware")
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -152,6 +156,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Several application servers: uploaded files on S3-compatible object storage, private, reached
+# through signed URLs that expire (django-storages). Local disk (MEDIA_ROOT) otherwise.
+AWS_STORAGE_BUCKET_NAME = env.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": env.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env.get("AWS_S3_REGION_NAME") or None,
+            "access_key": env.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": env.get("AWS_SECRET_ACCESS_KEY") or None,
+            "location": env.get("AWS_LOCATION", "media"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env.get_int("AWS_QUERYSTRING_EXPIRE", 300),
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+        },
+    }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
@@ -166,7 +190,24 @@ EMAIL_USE_TLS = env.get_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Portail SSES <ne-pas-repondre@sses.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Cache and sessions in Redis when REDIS_URL is set (e.g. redis://127.0.0.1:6379/0), so that every
+# worker of every application server shares them and a purge reaches all; sessions are also written
+# to the database (cached_db), which keeps them across a Redis restart. Local memory otherwise.
+REDIS_URL = env.get("REDIS_URL", "")
+if env.get_bool("CACHE_DISABLED", False):
+    # Benchmarks only (the "uncached" figures): nothing is ever found in the cache.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+elif REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env.get("CACHE_KEY_PREFIX", "sses"),
+        }
+    }
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds an anonymous public offer page (listing, offer, PDF, feed) stays cached; any offer change purges.
 PORTAL_CACHE_TIMEOUT = env.get_int("PORTAL_CACHE_TIMEOUT", 600)
 

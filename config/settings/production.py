@@ -12,8 +12,9 @@ if not ALLOWED_HOSTS:
 
     raise ImproperlyConfigured("ALLOWED_HOSTS is required in production.")
 
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
+# Only `make serve` / `make bench` on plain http://127.0.0.1 turn these off.
+SESSION_COOKIE_SECURE = env.get_bool("SESSION_COOKIE_SECURE", True)
+CSRF_COOKIE_SECURE = env.get_bool("CSRF_COOKIE_SECURE", True)
 CSRF_COOKIE_HTTPONLY = True
 SECURE_SSL_REDIRECT = env.get_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

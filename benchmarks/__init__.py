@@ -1,0 +1,1 @@
+"""Benchmark harness of the Portail SSES (`make bench`, see benchmarks/run.py)."""

@@ -1,0 +1,58 @@
+"""Gunicorn settings of the Portail SSES (`gunicorn -c deploy/gunicorn.conf.py`).
+
+Every value can be changed from the environment, so that one file serves a laptop, a single
+server and N application servers behind a load balancer:
+
+- GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS (default 2 x cores + 1, at most 8),
+  GUNICORN_TIMEOUT (default 60 s: the 20,000-offer export streams, so no request needs more),
+  GUNICORN_ACCESS_LOG (default "-", standard output; empty: no access log),
+  FORWARDED_ALLOW_IPS (addresses of the reverse proxy trusted for X-Forwarded-*).
+
+The access log never holds the query string (listing filters, e-mail addresses in links),
+the client address, the referrer nor the user agent: method, path, status, size and duration.
+"""
+
+import os
+
+MAX_DEFAULT_WORKERS = 8
+
+# Time, request line without query string, status, bytes, duration in milliseconds.
+ACCESS_LOG_FORMAT = '%(t)s "%(m)s %(U)s %(H)s" %(s)s %(B)s %(M)sms'
+
+
+def default_workers(cores=None, cap=MAX_DEFAULT_WORKERS):
+    """The usual 2 x cores + 1 synchronous workers, capped: each worker holds a database connection."""
+    cores = cores or os.cpu_count() or 1
+    return max(1, min(2 * cores + 1, cap))
+
+
+def workers_from_env(environ=os.environ):
+    raw = environ.get("GUNICORN_WORKERS", "").strip()
+    if not raw:
+        return default_workers()
+    workers = int(raw)
+    if workers < 1:
+        raise ValueError(f"GUNICORN_WORKERS must be at least 1, got {raw!r}")
+    return workers
+
+
+wsgi_app = "config.wsgi:application"
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = workers_from_env()
+worker_class = "sync"
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then so that a slow leak never grows unbounded.
+max_requests = 2000
+max_requests_jitter = 200
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+# Several instances may run on one host (one per port): no shared control socket.
+control_socket_disable = True
+
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
+access_log_format = ACCESS_LOG_FORMAT
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
