@@ -11,6 +11,13 @@ from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
 from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from offers import dashboard, permissions, views
@@ -54,6 +61,42 @@ class OfferPermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Offer, OfferPermissionPolicy(Offer))
 
 
+def visible_offers(user):
+    return OfferPermissionPolicy(Offer).instances_user_has_any_permission_for(user, ["view"])
+
+
+class ScopedChooserMixin:
+    """The offer chooser lists and returns only the offers the user may see."""
+
+    def get_object_list(self):
+        return visible_offers(self.request.user)
+
+
+class OfferChooseView(ScopedChooserMixin, ChooseView):
+    pass
+
+
+class OfferChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+    pass
+
+
+class OfferChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return visible_offers(self.request.user).get(pk=pk)
+
+
+class OfferChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_offers(self.request.user).filter(pk__in=pks)
+
+
+class OfferChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = OfferChooseView
+    choose_results_view_class = OfferChooseResultsView
+    chosen_view_class = OfferChosenView
+    chosen_multiple_view_class = OfferChosenMultipleView
+
+
 class OfferCreateView(CreateView):
     def get_initial_form_instance(self):
         # The structure comes from the author, never from the form.
@@ -92,6 +135,7 @@ class OfferViewSet(SnippetViewSet):
     copy_view_enabled = False  # our duplicate view clears the dates and keeps the structure
     inspect_view_enabled = True
     index_view_class = OfferIndexView
+    chooser_viewset_class = OfferChooserViewSet
     add_view_class = OfferCreateView
     filterset_class = OfferFilterSet
     search_fields = ["name", "description", "host_name", "city", "structure__name"]
@@ -214,9 +258,8 @@ class OfferViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        policy = OfferPermissionPolicy(Offer)
         queryset = (
-            policy.instances_user_has_any_permission_for(request.user, ["view"])
+            visible_offers(request.user)
             .with_state()
             .select_related("structure", "theme", "site_type")
         )
