@@ -103,8 +103,24 @@ class OfferCreateView(CreateView):
         return Offer(structure=self.request.user.structure, author=self.request.user, live=False)
 
 
+class BatchedQuerySetIterable:
+    """Iterate a queryset by chunks (prefetches run per chunk): bounded memory for large exports."""
+
+    def __init__(self, queryset, chunk_size=2000):
+        self.queryset, self.model, self.chunk_size = queryset, queryset.model, chunk_size
+
+    def __iter__(self):
+        return self.queryset.iterator(chunk_size=self.chunk_size)
+
+
 class OfferIndexView(IndexView):
     default_ordering = None
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        return super().get_heading(getattr(queryset, "queryset", queryset), field)
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
@@ -142,12 +158,12 @@ class OfferViewSet(SnippetViewSet):
     list_per_page = 30
     list_display = [
         "name",
-        Column("structure", label=_("structure"), sort_key="structure__name"),
-        Column("theme", label=_("theme"), sort_key="theme__name"),
-        Column("get_department_display", label=_("département"), sort_key="department"),
-        Column("state_label", label=_("state"), sort_key="state"),
-        DateColumn("publication_start", label=_("publication start"), sort_key="publication_start"),
-        DateColumn("publication_end", label=_("publication end"), sort_key="publication_end"),
+        Column("structure", label=_("Structure"), sort_key="structure__name"),
+        Column("theme", label=_("Theme"), sort_key="theme__name"),
+        Column("get_department_display", label=_("Département"), sort_key="department"),
+        Column("state_label", label=_("State"), sort_key="state"),
+        DateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
+        DateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
     ]
     list_export = [
         "pk",
@@ -262,6 +278,7 @@ class OfferViewSet(SnippetViewSet):
             visible_offers(request.user)
             .with_state()
             .select_related("structure", "theme", "site_type")
+            .prefetch_related("disciplines")
         )
         if permissions.is_validator(request.user):
             # Valideurs see the offers awaiting their validation first.
