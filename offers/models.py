@@ -299,7 +299,10 @@ class Offer(
         """Stop the publication now (the offer becomes Caduque), or cancel a scheduled one."""
         self.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
         if self.live:
-            self.unpublish(user=user, log_action=True)
+            from wagtail.actions.unpublish import UnpublishAction
+
+            # Our views check `can_stop_offer` (Gestionnaires may stop without the publish permission).
+            UnpublishAction(self, user=user, log_action=True).execute(skip_permission_checks=True)
         elif not self.first_published_at:
             # A cancelled schedule never went live: keep it recognisable as stopped.
             Offer.objects.filter(pk=self.pk).update(expired=True)
@@ -339,8 +342,8 @@ class Offer(
         copy.author = user
         copy.live = False
         copy.has_unpublished_changes = True
+        copy.disciplines.set(list(source.disciplines.all()))
         copy.save()
-        copy.disciplines.set(source.disciplines.all())
         for document in source.documents.all():
             new_document = OfferDocument(offer=copy, title=document.title, sort_order=document.sort_order)
             with document.file.open("rb") as handle:

@@ -87,7 +87,8 @@ def make_user(role_key, structure):
 
 def refused(response):
     return response.status_code in (302, 404) and (
-        response.status_code == 404 or response["Location"] in (reverse("wagtailadmin_home"), "/admin/")
+        response.status_code == 404
+        or response["Location"] in (reverse("wagtailadmin_home"), "/admin/")
         or response["Location"].startswith("/admin/login/")
     )
 

@@ -34,9 +34,7 @@ def people():
 
 def workflow_action(client, offer, action, comment=""):
     task_state = offer.current_workflow_task_state
-    return client.post(
-        url("workflow_action", offer.pk, action, task_state.pk), {"comment": comment}, follow=False
-    )
+    return client.post(url("workflow_action", offer.pk, action, task_state.pk), {"comment": comment}, follow=False)
 
 
 def test_full_life_of_an_offer(client, people, django_capture_on_commit_callbacks):
