@@ -18,7 +18,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import CreateView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from offers import dashboard, permissions, views
 from offers.filters import OfferFilterSet
@@ -113,6 +113,12 @@ class BatchedQuerySetIterable:
         return self.queryset.iterator(chunk_size=self.chunk_size)
 
 
+class OfferEditView(EditView):
+    def get_page_subtitle(self):
+        # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
+        return f"{super().get_page_subtitle()} — {self.object.state.label}"
+
+
 class OfferIndexView(IndexView):
     default_ordering = None
 
@@ -153,6 +159,7 @@ class OfferViewSet(SnippetViewSet):
     index_view_class = OfferIndexView
     chooser_viewset_class = OfferChooserViewSet
     add_view_class = OfferCreateView
+    edit_view_class = OfferEditView
     filterset_class = OfferFilterSet
     search_fields = ["name", "description", "host_name", "city", "structure__name"]
     list_per_page = 30

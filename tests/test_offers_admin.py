@@ -149,9 +149,7 @@ def test_dashboard_counts_by_state(client, structure, validator):
     response = client.get(reverse("wagtailadmin_home"))
     content = response.content.decode()
     assert f"Offres de {structure.name}" in content
-    counts = dict(
-        (state.label, Offer.objects.for_structure(structure).in_state(state).count()) for state in OfferState
-    )
+    counts = {state.label: Offer.objects.for_structure(structure).in_state(state).count() for state in OfferState}
     assert counts == {"Brouillon": 2, "À valider": 0, "Validée": 0, "Publiée": 1, "Caduque": 1}
     assert f"{LIST}?state=draft" in content
     assert "2 utilisateurs actifs" in content

@@ -30,7 +30,7 @@ READERS = {"offerer_admin", "manager", "validator", "manager_validator", "viewer
 EDITORS = {"manager", "validator", "manager_validator"}
 # Wagtail keeps history, usage, revisions and workflow history for users with write permissions.
 OWN_EXPECTED_200 = {
-    **{name: EDITORS for name in OWN_READ},
+    **dict.fromkeys(OWN_READ, EDITORS),
     "inspect": READERS,
     "pdf": READERS,
     "workflow_preview": {"validator", "manager_validator"},

@@ -54,6 +54,7 @@ def test_full_life_of_an_offer(client, people, django_capture_on_commit_callback
 
     # A Gestionnaire alone has no publish button: only submit.
     edit = client.get(url("edit", offer.pk)).content.decode()
+    assert "— Brouillon" in edit
     assert "action-submit" in edit and 'name="action-publish"' not in edit
 
     # Submit: e-mail to the structure's valideur only (not the other structure's, not superusers).
@@ -67,8 +68,13 @@ def test_full_life_of_an_offer(client, people, django_capture_on_commit_callback
     assert offer.name in mail.outbox[0].subject and mail.outbox[0].subject.startswith("Offre à valider")
     mail.outbox.clear()
 
-    # The other structure's valideur cannot act.
+    # Wagtail's "awaiting your review" panel: the structure's valideur only.
+    client.force_login(validator)
+    assert offer.name in client.get(reverse("wagtailadmin_home")).content.decode()
     client.force_login(people["other_validator"])
+    assert offer.name not in client.get(reverse("wagtailadmin_home")).content.decode()
+
+    # The other structure's valideur cannot act.
     offer.refresh_from_db()
     response = workflow_action(client, offer, "approve")
     assert response.status_code == 302 and response["Location"] == reverse("wagtailadmin_home")
@@ -95,6 +101,7 @@ def test_full_life_of_an_offer(client, people, django_capture_on_commit_callback
         workflow_action(client, Offer.objects.get(), "approve")
     offer = Offer.objects.get()
     assert offer.state == OfferState.VALIDATED and not offer.live
+    assert "— Validée" in client.get(url("edit", offer.pk)).content.decode()
     assert not Offer.objects.published().exists()
 
     # The scheduled command publishes it on its start date.
