@@ -317,8 +317,9 @@ class Offer(
         self.publication_end = new_end
         self.sync_schedule()
         Offer.objects.filter(pk=self.pk).update(publication_end=new_end, expire_at=self.expire_at)
-        revision = self.latest_revision
-        if revision is not None:
+        # The latest revision (next edit) and a scheduled one (published later) carry the new end too.
+        revisions = self.revisions.filter(Q(pk=self.latest_revision_id) | Q(approved_go_live_at__isnull=False))
+        for revision in revisions:
             revision.content["publication_end"] = new_end.isoformat()
             revision.content["expire_at"] = self.expire_at.isoformat()
             revision.save(update_fields=["content"])

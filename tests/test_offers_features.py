@@ -306,3 +306,23 @@ def test_extension_link_expires(client, structure, ending_offer):
         client.force_login(manager)
         response = client.get(link, follow=True)
         assert "a expiré" in response.content.decode()
+
+
+def test_extending_a_validated_offer_survives_its_scheduled_publication(client, structure):
+    from offers.models import add_months
+
+    validator = user(structure, Role.OFFER_VALIDATOR)
+    today = timezone.localdate()
+    end = today + datetime.timedelta(days=30)
+    offer = OfferFactory(
+        structure=structure, publication_start=today + datetime.timedelta(days=5), publication_end=end
+    )
+    offer.save_revision(user=validator).publish(user=validator)
+    assert Offer.objects.get().state == OfferState.VALIDATED
+    client.force_login(validator)
+    client.post(url("extend", offer.pk))
+    with freeze_time(timezone.now() + datetime.timedelta(days=6)):
+        call_command("publish_offers")
+        offer = Offer.objects.get()
+        assert offer.state == OfferState.PUBLISHED
+        assert offer.publication_end == add_months(end, 3)
