@@ -45,7 +45,13 @@ def test_only_published_offers_are_listed(client, site):
     OfferFactory(name="Brouillon")
     OfferFactory(name="Validée future", scheduled=True)
     OfferFactory(name="Caduque", withdrawn=True)
-    OfferFactory(name="Expirée sans commande", published=True, expire_at=timezone.now() - datetime.timedelta(hours=1))
+    # Still live (the scheduled command has not run yet) but past its publication end.
+    OfferFactory(
+        name="Expirée sans commande",
+        published=True,
+        publication_start=timezone.localdate() - datetime.timedelta(days=30),
+        publication_end=timezone.localdate() - datetime.timedelta(days=1),
+    )
     OfferFactory(name="Structure refusée", published=True, structure=StructureFactory(refused=True))
     response = client.get("/offres/")
     assert response.status_code == 200
