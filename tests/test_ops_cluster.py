@@ -16,7 +16,7 @@ REDIS_URL = "redis://127.0.0.1:6379/15"
 # The public pages that list published offers. The public portal caches its listing through the
 # Django cache and purges it when an offer is published: once it is merged, add "/offres/" here,
 # and this test proves the purge reaches both servers (it already proves both read one database).
-OFFER_LISTINGS = ["/"]
+OFFER_LISTINGS = ["/", "/offres/"]
 PUBLISH_OFFER = """
 import datetime
 from django.utils import timezone
