@@ -142,3 +142,8 @@ def generate(count, seed=2026):
         )
     AvailabilityPeriod.objects.bulk_create(periods, batch_size=1000)
     return count
+
+
+def demo_logins():
+    """The (e-mail, description) pairs of the calendar's own demo users, printed by load_demo."""
+    return [(fields["user"][0], f"Gestionnaire de calendrier ({fields['name']})") for fields in INSTITUTES.values()]

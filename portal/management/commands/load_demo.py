@@ -40,5 +40,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Generated {generated} calendar periods.")
         self.stdout.write(self.style.SUCCESS(f"Demo data ready in {time.monotonic() - started:.1f}s."))
         self.stdout.write(f"Demo logins (password {accounts_demo.DEMO_PASSWORD}):")
-        for email, label in accounts_demo.demo_logins():
+        for email, label in accounts_demo.demo_logins() + calendars_demo.demo_logins():
             self.stdout.write(f"  {email:32} {label}")
