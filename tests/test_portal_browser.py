@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from offers.models import Theme
 from tests.factories.accounts import StructureFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 CHROMIUM = shutil.which("chromium")
 

@@ -6,7 +6,7 @@ from django.core.cache import cache
 from offers.models import Offer
 from portal import cache as portal_cache
 from tests.factories.accounts import UserFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 

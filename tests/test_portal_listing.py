@@ -12,7 +12,7 @@ from django.utils import timezone
 from accounts.models import Structure
 from offers.models import Offer, SiteType, Theme
 from tests.factories.accounts import StructureFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_only_published_offers_are_listed(client, site):
     OfferFactory(name="Publiée", published=True)
     OfferFactory(name="Brouillon")
     OfferFactory(name="Validée future", scheduled=True)
-    OfferFactory(name="Caduque", withdrawn=True)
+    OfferFactory(name="Caduque", expired=True)
     # Still live (the scheduled command has not run yet) but past its publication end.
     OfferFactory(
         name="Expirée sans commande",

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from offers.models import Discipline, OfferDocument, Theme
 from tests.factories.accounts import StructureFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -142,7 +142,7 @@ def test_unknown_offer_is_404(client, site):
 
 def test_caduque_offer_is_410_with_similar_offers(client, site):
     sleep = Theme.objects.get(name="Sommeil")
-    gone = OfferFactory(name="Ancienne offre", withdrawn=True, theme=sleep, postcode="64000")
+    gone = OfferFactory(name="Ancienne offre", expired=True, theme=sleep, postcode="64000")
     same_theme = OfferFactory(name="Même thème", published=True, theme=sleep, postcode="33000")
     same_department = OfferFactory(
         name="Même département", published=True, theme=Theme.objects.get(name="Vaccination"), postcode="64100"

@@ -6,7 +6,7 @@ import pytest
 from django.utils import translation
 
 from portal.views import server_error
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ def test_public_pages_have_landmarks_one_h1_and_skip_links(client, site, path):
     if path == "offer":
         path = f"/offres/{OfferFactory(published=True).pk}/"
     elif path == "gone":
-        path = f"/offres/{OfferFactory(withdrawn=True).pk}/"
+        path = f"/offres/{OfferFactory(expired=True).pk}/"
     response = client.get(path)
     assert response.status_code in (200, 410)
     html = response.content.decode()

@@ -5,7 +5,7 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from offers.models import Theme
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
@@ -14,7 +14,7 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 def test_sitemap_lists_pages_and_published_offers_only(client, site):
     published = OfferFactory(published=True)
     draft = OfferFactory()
-    gone = OfferFactory(withdrawn=True)
+    gone = OfferFactory(expired=True)
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
     locations = [loc.text for loc in ET.fromstring(response.content).findall("s:url/s:loc", SITEMAP_NS)]

@@ -62,6 +62,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
             is_expired=True,
             has_unpublished_changes=False,
             first_published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=120)),
+            last_published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=120)),
             publication_start=factory.LazyFunction(lambda: today() - datetime.timedelta(days=120)),
             publication_end=factory.LazyFunction(lambda: today() - datetime.timedelta(days=1)),
         )
