@@ -3,10 +3,11 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -24,6 +25,14 @@ from offers import dashboard, permissions, views
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, SiteType, Theme
+
+
+class CalendarDateColumn(Column):
+    """A day shown as a date: Wagtail's DateColumn shows the time elapsed, meaningless for a future day."""
+
+    def get_value(self, instance):
+        value = super().get_value(instance)
+        return date_format(value, "SHORT_DATE_FORMAT") if value else "—"
 
 
 class OfferPermissionPolicy(ModelPermissionPolicy):
@@ -169,8 +178,8 @@ class OfferViewSet(SnippetViewSet):
         Column("theme", label=_("Theme"), sort_key="theme__name"),
         Column("get_department_display", label=_("Département"), sort_key="department"),
         Column("state_label", label=_("State"), sort_key="state"),
-        DateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
-        DateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
+        CalendarDateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
+        CalendarDateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
     ]
     list_export = [
         "pk",

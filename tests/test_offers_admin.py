@@ -1,4 +1,5 @@
 import csv
+import datetime
 import io
 
 import pytest
@@ -40,6 +41,16 @@ def test_list_columns_and_french_states(client, structure, validator):
     for text in ("Offre brouillon", "Offre publiée", "Offre caduque", "Brouillon", "Publiée", "Caduque",
                  structure.name, "Gironde", "Thématique", "Début de publication"):  # fmt: skip
         assert text in content, text
+
+
+def test_list_shows_publication_days_as_dates(client, structure, validator):
+    offer = OfferFactory(
+        structure=structure, publication_start=datetime.date(2030, 3, 4), publication_end=datetime.date(2030, 6, 9)
+    )
+    client.force_login(validator)
+    content = client.get(LIST).content.decode()
+    assert offer.name in content
+    assert "04/03/2030" in content and "09/06/2030" in content
 
 
 def test_filters_and_search(client, structure, validator):
