@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class PortalConfig(AppConfig):
@@ -6,5 +7,7 @@ class PortalConfig(AppConfig):
 
     def ready(self):
         from portal import signals
+        from portal.permissions import grant_regional_editing
 
         signals.connect()
+        post_migrate.connect(grant_regional_editing, sender=self)
