@@ -3,3 +3,8 @@ from django.apps import AppConfig
 
 class PortalConfig(AppConfig):
     name = "portal"
+
+    def ready(self):
+        from portal import signals
+
+        signals.connect()

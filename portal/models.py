@@ -1,12 +1,16 @@
 from django.db import models
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from offers.models import Offer
 from portal.blocks import BodyBlock
+from portal.cache import cached_response
+from portal.listing import listing_context, offer_context, published_offer, similar_offers, withdrawn_offer
 
 
 class HomePage(Page):
@@ -22,8 +26,6 @@ class HomePage(Page):
         verbose_name = _("home page")
 
     def get_context(self, request, *args, **kwargs):
-        from offers.models import Offer
-
         context = super().get_context(request, *args, **kwargs)
         context["latest_offers"] = (
             Offer.objects.published()
@@ -35,7 +37,11 @@ class HomePage(Page):
 
 
 class OfferIndexPage(RoutablePageMixin, Page):
-    """The public listing of published offers, with the offer detail and PDF as sub-routes."""
+    """The public listing of published offers, with the offer page, its PDF and a feed as sub-routes.
+
+    Every route answers from `Offer.objects.published()` only and is cached for anonymous visitors
+    (`portal.cache`); the cache is purged when an offer changes (`portal.signals`).
+    """
 
     intro = RichTextField(_("introduction"), blank=True)
 
@@ -46,6 +52,56 @@ class OfferIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("offer listing page")
+
+    def offer_url(self, offer_or_pk):
+        return f"{self.url}{getattr(offer_or_pk, 'pk', offer_or_pk)}/"
+
+    @path("")
+    def listing(self, request):
+        return cached_response(request, lambda: self.render(request, context_overrides=listing_context(request)))
+
+    @path("<int:offer_id>/")
+    def offer_detail(self, request, offer_id):
+        def build():
+            offer = published_offer(offer_id)
+            if offer is not None:
+                return self.render(
+                    request,
+                    template="portal/offer_detail.html",
+                    context_overrides=offer_context(request, self, offer),
+                )
+            gone = withdrawn_offer(offer_id)
+            if gone is None:
+                raise Http404
+            response = self.render(
+                request,
+                template="portal/offer_gone.html",
+                context_overrides={"offer": gone, "similar_offers": similar_offers(gone)},
+            )
+            response.status_code = 410
+            return response
+
+        return cached_response(request, build)
+
+    @path("<int:offer_id>/pdf/")
+    def offer_pdf(self, request, offer_id):
+        def build():
+            from offers.pdf import render_offer_pdf
+
+            offer = published_offer(offer_id)
+            if offer is None:
+                raise Http404
+            response = HttpResponse(render_offer_pdf(offer), content_type="application/pdf")
+            response["Content-Disposition"] = f'attachment; filename="offre-{offer.pk}.pdf"'
+            return response
+
+        return cached_response(request, build)
+
+    @path("flux/")
+    def feed(self, request):
+        from portal.feeds import LatestOffersFeed
+
+        return cached_response(request, lambda: LatestOffersFeed(self)(request))
 
 
 class DocumentationPage(Page):

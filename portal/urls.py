@@ -1,2 +1,9 @@
+from django.urls import path
+
+from portal import views
+
 app_name = "portal"
-urlpatterns = []
+urlpatterns = [
+    path("sitemap.xml", views.sitemap, name="sitemap"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+]

@@ -1,8 +1,12 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.db import connection
 from django.http import HttpResponse, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+
+from portal.sitemaps import sitemaps
 
 
 @never_cache
@@ -21,3 +25,17 @@ def page_not_found(request, exception=None):
 def server_error(request):
     # No context processors: the database may be the reason for the error.
     return HttpResponseServerError(loader.get_template("500.html").render())
+
+
+def sitemap(request):
+    return sitemap_views.sitemap(request, sitemaps(request))
+
+
+def robots_txt(request):
+    """Crawlers may index the public site, never the admin or the sign-in pages."""
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        f"Sitemap: {request.build_absolute_uri(reverse('portal:sitemap'))}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -159,6 +159,8 @@ DEFAULT_FROM_EMAIL = env.get("DEFAULT_FROM_EMAIL", "Portail SSES <ne-pas-repondr
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Seconds an anonymous public offer page (listing, offer, PDF, feed) stays cached; any offer change purges.
+PORTAL_CACHE_TIMEOUT = env.get_int("PORTAL_CACHE_TIMEOUT", 600)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 3600)

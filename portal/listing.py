@@ -1,0 +1,140 @@
+"""What the public offer routes show: the filtered listing, one offer, and what replaces a withdrawn one.
+
+Every function reads `Offer.objects.published()`; the number of queries does not depend on the
+number of offers.
+"""
+
+import json
+import os
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+
+from offers.models import Offer
+from offers.public_filters import PublicOfferFilterForm, facet_counts
+
+PAGE_SIZE = 20
+SIMILAR_COUNT = 6
+JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def _cards(queryset):
+    return queryset.select_related("structure", "theme").order_by("-publication_start", "-pk")
+
+
+def listing_context(request):
+    form = PublicOfferFilterForm(request.GET)
+    published = Offer.objects.published()
+    paginator = Paginator(_cards(form.filter_queryset(published)), PAGE_SIZE)
+    page_obj = paginator.get_page(request.GET.get("page"))
+    page_obj.pages_list = [str(item) for item in paginator.get_elided_page_range(page_obj.number)]
+    facets = facet_counts(form, published)
+    active_filters = form.describe(facets)
+    query = urlencode({name: request.GET[name] for name in form.active if name in request.GET})
+    return {
+        "filter_form": form,
+        "facets": facets,
+        "active_filters": active_filters,
+        "page_obj": page_obj,
+        "offers": page_obj.object_list,
+        "is_paginated": paginator.num_pages > 1,
+        "filter_query": query,
+    }
+
+
+def published_offer(offer_id):
+    """The published offer with this id and everything its page shows, or None."""
+    return (
+        Offer.objects.published()
+        .select_related("structure", "theme", "site_type")
+        .prefetch_related("documents", "disciplines")
+        .filter(pk=offer_id)
+        .first()
+    )
+
+
+def withdrawn_offer(offer_id):
+    """An offer that was published once and is no longer (caduque or stopped), or None.
+
+    Drafts, offers awaiting validation and validated offers whose publication has not started were
+    never published: they stay unknown to the public.
+    """
+    return (
+        Offer.objects.filter(pk=offer_id, first_published_at__isnull=False)
+        .exclude(pk__in=Offer.objects.published().values("pk"))
+        .select_related("theme")
+        .first()
+    )
+
+
+def similar_offers(offer):
+    """Published offers on the same theme or in the same département, newest first."""
+    return _cards(
+        Offer.objects.published().filter(Q(theme_id=offer.theme_id) | Q(department=offer.department))
+    ).exclude(pk=offer.pk)[:SIMILAR_COUNT]
+
+
+def offer_context(request, page, offer):
+    url = request.build_absolute_uri(page.offer_url(offer))
+    logo_url = request.build_absolute_uri(offer.structure.logo.url) if offer.structure.logo else ""
+    description = Truncator(strip_tags(offer.description).replace("\n", " ")).chars(160)
+    documents = [
+        {
+            "title": document.title,
+            "url": f"{page.offer_url(offer)}documents/{document.pk}/",
+            "extension": os.path.splitext(document.file.name)[1].lstrip(".").upper(),
+        }
+        for document in offer.documents.all()
+    ]
+    return {
+        "offer": offer,
+        "documents": documents,
+        "pdf_url": f"{page.offer_url(offer)}pdf/",
+        "canonical_url": url,
+        "logo_url": logo_url,
+        "meta_description": description,
+        "json_ld": json.dumps(offer_json_ld(offer, url, logo_url), ensure_ascii=False).translate(JSON_LD_ESCAPES),
+    }
+
+
+def offer_json_ld(offer, url, logo_url):
+    """schema.org JobPosting (an internship placement) for search engines."""
+    organization = {"@type": "Organization", "name": offer.structure.name}
+    if offer.structure.website:
+        organization["sameAs"] = offer.structure.website
+    if logo_url:
+        organization["logo"] = logo_url
+    data = {
+        "@context": "https://schema.org",
+        "@type": "JobPosting",
+        "title": offer.name,
+        "description": offer.description,
+        "url": url,
+        "employmentType": "INTERN",
+        "datePosted": (offer.publication_start or offer.created_at.date()).isoformat(),
+        "hiringOrganization": organization,
+        "industry": _("Health prevention"),
+        "occupationalCategory": offer.theme.name,
+        "jobLocation": {
+            "@type": "Place",
+            "name": offer.host_name,
+            "address": {
+                "@type": "PostalAddress",
+                "streetAddress": offer.address,
+                "postalCode": offer.postcode,
+                "addressLocality": offer.city,
+                "addressCountry": "FR",
+            },
+        },
+        "directApply": False,
+        "applicationContact": {"@type": "ContactPoint", "email": offer.application_email},
+    }
+    if offer.publication_end:
+        data["validThrough"] = offer.publication_end.isoformat()
+    if offer.period_start:
+        data["jobStartDate"] = offer.period_start.isoformat()
+    return data

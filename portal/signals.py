@@ -1,0 +1,30 @@
+"""Purge the public pages' cache whenever what they show may have changed.
+
+Wagtail's `published`/`unpublished` cover offers (snippets) and pages (the listing's intro);
+post_save/post_delete cover direct edits, deletions, documents, structures and reference lists.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from wagtail.signals import published, unpublished
+
+from accounts.models import Structure
+from offers.models import Offer, OfferDocument, SiteType, Theme
+from portal import cache
+
+PURGED_MODELS = [Offer, OfferDocument, Structure, Theme, SiteType]
+
+
+def purge_public_cache(sender, **kwargs):
+    # Now, and again once the change is committed: a page rendered by another request between the
+    # two (still seeing the old rows) cannot outlive the transaction.
+    cache.purge()
+    transaction.on_commit(cache.purge)
+
+
+def connect():
+    published.connect(purge_public_cache, dispatch_uid="portal-purge-published")
+    unpublished.connect(purge_public_cache, dispatch_uid="portal-purge-unpublished")
+    for model in PURGED_MODELS:
+        post_save.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-save-{model.__name__}")
+        post_delete.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-delete-{model.__name__}")

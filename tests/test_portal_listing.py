@@ -1,0 +1,271 @@
+"""The public listing /offres/: visibility, ordering, filters, counts, pagination, query count."""
+
+import datetime
+import re
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from accounts.models import Structure
+from offers.models import Offer, SiteType, Theme
+from tests.factories.accounts import StructureFactory
+from tests.factories.portal import OfferFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def today():
+    return timezone.localdate()
+
+
+def listed_names(response):
+    """Names of the offers shown as cards, in page order."""
+    return re.findall(r'<h3 class="fr-card__title"><a href="/offres/\d+/">([^<]+)</a>', response.content.decode())
+
+
+def title(response):
+    return re.search(r"<title>(.*?)</title>", response.content.decode(), re.S).group(1)
+
+
+@pytest.fixture
+def theme_sleep():
+    return Theme.objects.get(name="Sommeil")
+
+
+@pytest.fixture
+def theme_food():
+    return Theme.objects.get(name="Alimentation")
+
+
+def test_only_published_offers_are_listed(client, site):
+    OfferFactory(name="Publiée", published=True)
+    OfferFactory(name="Brouillon")
+    OfferFactory(name="Validée future", scheduled=True)
+    OfferFactory(name="Caduque", withdrawn=True)
+    OfferFactory(name="Expirée sans commande", published=True, expire_at=timezone.now() - datetime.timedelta(hours=1))
+    OfferFactory(name="Structure refusée", published=True, structure=StructureFactory(refused=True))
+    response = client.get("/offres/")
+    assert response.status_code == 200
+    assert listed_names(response) == ["Publiée"]
+    assert "1 offre" in response.content.decode()
+
+
+def test_offer_awaiting_validation_is_not_listed(client, site):
+    # À valider: a draft with a workflow in progress is still not live.
+    offer = OfferFactory(name="À valider")
+    offer.save_revision()
+    assert listed_names(client.get("/offres/")) == []
+
+
+def test_newest_publication_start_first(client, site):
+    for days, name in [(3, "Ancienne"), (0, "Récente"), (1, "Moyenne")]:
+        OfferFactory(name=name, published=True, publication_start=today() - datetime.timedelta(days=days))
+    assert listed_names(client.get("/offres/")) == ["Récente", "Moyenne", "Ancienne"]
+
+
+def test_card_shows_structure_town_departement_theme_and_dates(client, site, theme_sleep):
+    structure = StructureFactory(name="Lycée Montaigne")
+    OfferFactory(
+        name="Sommeil des ados",
+        published=True,
+        structure=structure,
+        theme=theme_sleep,
+        city="Pau",
+        postcode="64000",
+        period_start=datetime.date(2027, 3, 1),
+        period_end=datetime.date(2027, 4, 12),
+        publication_end=datetime.date(2027, 2, 1),
+    )
+    html = client.get("/offres/").content.decode()
+    assert "Lycée Montaigne — Pau (64 – Pyrénées-Atlantiques)" in html
+    assert '<p class="fr-tag fr-tag--sm">Sommeil</p>' in html
+    assert "du 1 mars 2027" in html and "au 12 avril 2027" in html
+    assert "Publiée jusqu’au 1 février 2027" in html or "Publiée jusqu'au 1 février 2027" in html
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("q=dentaire", ["Brossage dentaire"]),  # name
+        ("q=EHPAD", ["Gym douce"]),  # description, case-insensitive
+        ("q=Mérignac", ["Gym douce"]),  # town
+        ("q=collège+jaurès", ["Brossage dentaire"]),  # structure, every word must match
+        ("q=introuvable", []),
+    ],
+)
+def test_text_search(client, site, query, expected):
+    OfferFactory(name="Brossage dentaire", published=True, structure=StructureFactory(name="Collège Jean Jaurès"))
+    OfferFactory(
+        name="Gym douce", description="Activité physique en EHPAD.", city="Mérignac", postcode="33700", published=True
+    )
+    assert listed_names(client.get(f"/offres/?{query}")) == expected
+
+
+def test_filter_by_theme_site_type_structure_departement_and_period(client, site, theme_sleep, theme_food):
+    school = SiteType.objects.get(name="Association")
+    structure = StructureFactory(name="Asso Santé")
+    OfferFactory(name="A", published=True, theme=theme_sleep, postcode="33000", period_kind="continuous")
+    OfferFactory(name="B", published=True, theme=theme_food, postcode="64000", period_kind="split")
+    OfferFactory(
+        name="C", published=True, theme=theme_food, postcode="33000", site_type=school, structure=structure,
+        period_kind="split_or_continuous",
+    )  # fmt: skip
+
+    def names(query):
+        return sorted(listed_names(client.get(f"/offres/?{query}")))
+
+    assert names(f"thematique={theme_sleep.slug}") == ["A"]
+    assert names("departement=64") == ["B"]
+    assert names(f"terrain={school.slug}") == ["C"]
+    assert names(f"structure={structure.pk}") == ["C"]
+    assert names("periode=continuous") == ["A", "C"]
+    assert names("periode=split") == ["B", "C"]
+    # Combined filters narrow each other.
+    assert names(f"thematique={theme_food.slug}&departement=33") == ["C"]
+    assert names(f"thematique={theme_food.slug}&periode=split&departement=64") == ["B"]
+    assert names(f"thematique={theme_sleep.slug}&departement=64") == []
+
+
+def test_each_option_shows_the_count_of_matching_offers(client, site, theme_sleep, theme_food):
+    OfferFactory.create_batch(2, published=True, theme=theme_sleep, postcode="33000")
+    OfferFactory(published=True, theme=theme_food, postcode="64000")
+    OfferFactory(theme=theme_food, postcode="64000")  # draft: never counted
+    html = client.get("/offres/").content.decode()
+    assert f'<option value="{theme_sleep.slug}">Sommeil (2 offres)</option>' in html
+    assert f'<option value="{theme_food.slug}">Alimentation (1 offre)</option>' in html
+    assert '<option value="33">33 – Gironde (2 offres)</option>' in html
+    assert '<option value="64">64 – Pyrénées-Atlantiques (1 offre)</option>' in html
+    assert '<option value="continuous">Continue (3 offres)</option>' in html
+    # Counts of an option apply the other active filters, and the chosen option stays selected.
+    html = client.get("/offres/?departement=33").content.decode()
+    assert f'<option value="{theme_food.slug}">Alimentation (0 offre)</option>' in html
+    assert '<option value="33" selected>33 – Gironde (2 offres)</option>' in html
+    assert '<option value="64">64 – Pyrénées-Atlantiques (1 offre)</option>' in html
+
+
+def test_every_filter_has_a_label(client, site):
+    html = client.get("/offres/").content.decode()
+    for name in ["q", "thematique", "departement", "terrain", "structure", "periode"]:
+        assert f'<label class="fr-label" for="id_{name}">' in html
+        assert f'id="id_{name}" name="{name}"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "structure=abc",
+        "structure=-3",
+        "structure=99999999999999999999",
+        "departement=999",
+        "periode=weekend",
+        "thematique=%3Cscript%3E",
+        "page=abc",
+        "page=9999",
+        "q=" + "x" * 300,
+        "thematique=inconnue",
+    ],
+)
+def test_bad_filter_values_never_fail(client, site, query):
+    OfferFactory(name="Visible", published=True)
+    response = client.get(f"/offres/?{query}")
+    assert response.status_code == 200
+    html = response.content.decode()
+    if query != "thematique=inconnue" and not query.startswith("page="):
+        assert "Ce filtre est ignoré." in html
+        assert listed_names(response) == ["Visible"]
+    assert "<script>" not in html.split("<main", 1)[1].split("</main>")[0]
+
+
+def test_invalid_value_shows_a_french_error(client, site):
+    html = client.get("/offres/?structure=abc").content.decode()
+    assert "Saisissez un nombre entier." in html
+
+
+def test_empty_result_says_so_and_offers_a_reset(client, site, theme_sleep):
+    OfferFactory(published=True)
+    response = client.get(f"/offres/?thematique={theme_sleep.slug}&q=rien")
+    html = response.content.decode()
+    assert "Aucune offre publiée ne correspond à ces filtres." in html
+    assert 'href="/offres/">Réinitialiser les filtres</a>' in html
+
+
+def test_empty_site_says_no_offer_is_published(client, site):
+    assert "Aucune offre n’est publiée pour le moment." in client.get("/offres/").content.decode() or (
+        "Aucune offre n'est publiée pour le moment." in client.get("/offres/").content.decode()
+    )
+
+
+def test_pagination_keeps_the_filters(client, site, theme_sleep):
+    for day in range(45):
+        OfferFactory(
+            name=f"Offre {day:02d}",
+            published=True,
+            theme=theme_sleep,
+            publication_start=today() - datetime.timedelta(days=day),
+        )
+    OfferFactory(name="Autre thème", published=True)
+    first = client.get(f"/offres/?thematique={theme_sleep.slug}")
+    assert len(listed_names(first)) == 20
+    assert listed_names(first)[0] == "Offre 00"
+    assert "45 offres" in first.content.decode()
+    assert f"?thematique={theme_sleep.slug}&amp;page=2" in first.content.decode()
+    assert "page 1 / 3" in title(first)
+    assert "Thématique : Sommeil" in title(first)
+    third = client.get(f"/offres/?thematique={theme_sleep.slug}&page=3")
+    assert listed_names(third) == [f"Offre {day:02d}" for day in range(40, 45)]
+    assert "page 3 / 3" in title(third)
+    assert 'class="fr-pagination"' in third.content.decode()
+
+
+def test_title_shows_the_filters(client, site):
+    OfferFactory(published=True)
+    assert "Département : 33 – Gironde" in title(client.get("/offres/?departement=33&periode=split"))
+    assert "Période : Fractionnée" in title(client.get("/offres/?departement=33&periode=split"))
+    assert "« atelier »" in title(client.get("/offres/?q=atelier"))
+
+
+@pytest.mark.parametrize(
+    "query", ["", "?page=2", "?departement=33&thematique=alimentation&periode=continuous&q=atelier&structure=1"]
+)
+def test_constant_queries_whatever_the_number_of_offers(client, site, django_assert_max_num_queries, query):
+    """1 offer, then 31 offers from 31 structures (two pages): the same number of queries."""
+    theme = Theme.objects.get(slug="alimentation")
+    first = OfferFactory(published=True, theme=theme)
+    query = query.replace("structure=1", f"structure={first.structure_id}")
+    client.get("/offres/")  # warm up Wagtail's site lookup
+    cache.clear()
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(f"/offres/{query}").status_code == 200
+    same_structure = {"structure": first.structure} if "structure" in query else {}
+    OfferFactory.create_batch(30, published=True, theme=theme, **same_structure)
+    cache.clear()
+    with django_assert_max_num_queries(len(one.captured_queries)) as many:
+        response = client.get(f"/offres/{query}")
+    assert listed_names(response)
+    assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_home_page_shows_latest_offers_in_constant_queries(client, site, django_assert_num_queries):
+    OfferFactory(name="Sur l'accueil", published=True)
+    OfferFactory(name="Brouillon caché")
+    response = client.get("/")
+    html = response.content.decode()
+    assert "Sur l&#x27;accueil" in html or "Sur l'accueil" in html
+    assert "Brouillon caché" not in html
+    with CaptureQueriesContext(connection) as one:
+        client.get("/")
+    OfferFactory.create_batch(10, published=True)
+    with django_assert_num_queries(len(one.captured_queries)):
+        client.get("/")
+
+
+def test_structure_status_refused_hides_its_offers_from_counts(client, site):
+    refused = StructureFactory(name="Refusée", status=Structure.Status.REFUSED)
+    OfferFactory(published=True, structure=refused)
+    html = client.get("/offres/").content.decode()
+    assert "Refusée" not in html
+    assert "0 offre" in html
+    assert Offer.objects.count() == 1
