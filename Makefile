@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-python browser-deps migrate demo lint check-deploy messages bench clean
+.PHONY: install run worker test test-python browser-deps migrate demo lint check-deploy messages bench clean
 
 $(STAMP): requirements.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is required ($(PYTHON) not found)"; exit 1; }
@@ -31,9 +31,16 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
+# The task worker (e-mails, search index) runs in the background and stops with the server.
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (admin: http://$(HOST):$(PORT)/admin/); task worker started"
+	@$(PY) manage.py db_worker --queue-name '*' & WORKER=$$!; \
+	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The task worker alone (what a production server runs as a service next to gunicorn).
+worker: migrate
+	$(PY) manage.py db_worker --queue-name '*'
 
 test: install browser-deps test-python
 

@@ -1,17 +1,28 @@
 """Every e-mail of the portal goes through `send_templated_email`: rendered in French from
 `templates/emails/<name>_subject.txt` and `<name>_body.txt`, one message per recipient (no
 recipient sees another's address), and handed to the task queue so that sending never blocks
-or breaks the request."""
+or breaks the request.
+
+The queue is durable (django-tasks-db: one row per e-mail, written in the request's own
+transaction, sent by `manage.py db_worker`). When the mail server refuses or cannot be
+reached, `deliver_email` queues itself again after `settings.EMAIL_RETRY_DELAYS`, so that an
+outage never loses a sign-up or a submission; each attempt is one task row (FAILED with its
+traceback, or SUCCESSFUL), and a message is sent by exactly one successful attempt."""
+
+import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django_tasks import task
+
+logger = logging.getLogger(__name__)
 
 
 @task()
-def deliver_email(subject, body, recipient, reply_to=None):
+def deliver_email(subject, body, recipient, reply_to=None, attempt=1):
     message = EmailMessage(
         subject=subject,
         body=body,
@@ -19,7 +30,26 @@ def deliver_email(subject, body, recipient, reply_to=None):
         to=[recipient],
         reply_to=[reply_to] if reply_to else None,
     )
-    message.send()
+    try:
+        message.send()
+    except Exception:
+        retry_email_later(subject=subject, body=body, recipient=recipient, reply_to=reply_to, attempt=attempt)
+        raise  # This attempt is recorded as failed, with its traceback.
+
+
+def retry_email_later(*, attempt, **email):
+    """Queue attempt number `attempt + 1` of a failed e-mail after its delay; False when giving up."""
+    delays = settings.EMAIL_RETRY_DELAYS
+    backend = deliver_email.get_backend()
+    if attempt > len(delays) or not backend.supports_defer:
+        logger.error("E-mail %r to %s abandoned after %d attempt(s)", email["subject"], email["recipient"], attempt)
+        return False
+    delay = delays[attempt - 1]
+    logger.warning(
+        "E-mail %r to %s failed (attempt %d), next try in %ds", email["subject"], email["recipient"], attempt, delay
+    )
+    deliver_email.using(run_after=timezone.now() + timedelta(seconds=delay)).enqueue(**email, attempt=attempt + 1)
+    return True
 
 
 def render_email(template_name, context):

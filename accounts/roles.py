@@ -1,5 +1,6 @@
 """Roles are Wagtail groups; a user's roles are cumulative and always apply to their own structure."""
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,8 @@ def ensure_role_groups(**kwargs):
         group, _created = Group.objects.get_or_create(name=role.value)
         if access_admin:
             group.permissions.add(access_admin)
+    # The audit trail: Wagtail's "Site history" report, kept for this permission by config.middleware.
+    grant_permissions({Role.REGIONAL_ADMIN: [settings.AUDIT_LOG_PERMISSION]})
 
 
 def grant_permissions(role_permissions):

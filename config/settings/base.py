@@ -4,6 +4,7 @@ environment (see `.env.example`); `dev`, `test` and `production` only adjust def
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "axes",
+    "csp",
+    "django_tasks_db",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -50,6 +53,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "config.middleware.ContentSecurityPolicyMiddleware",
+    "config.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -57,6 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "config.middleware.AuditLogAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "accounts.middleware.ForcePasswordChangeMiddleware",
@@ -92,7 +98,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         DATABASE_URL,
         conn_max_age=env.get_int("CONN_MAX_AGE", 0),
-        conn_health_checks=True,
+        # A kept connection is checked before each request reuses it: after a database restart
+        # the next request opens a new one instead of failing (tests/test_reliability_postgres.py).
+        conn_health_checks=env.get_bool("CONN_HEALTH_CHECKS", True),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -162,12 +170,58 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # Seconds an anonymous public offer page (listing, offer, PDF, feed) stays cached; any offer change purges.
 PORTAL_CACHE_TIMEOUT = env.get_int("PORTAL_CACHE_TIMEOUT", 600)
 
+# Security headers and sessions. A session (admin included) ends when the browser closes and,
+# whatever the activity, SESSION_COOKIE_AGE seconds after the login (8 hours by default).
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.get_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+
+# Content-Security-Policy (django-csp 4, through config.middleware). Public pages: everything from
+# our own origin, scripts only from our origin or with the per-request nonce
+# (`<script nonce="{{ request.csp_nonce }}">`, as `{% dsfr_js nonce=request.csp_nonce %}` does), no
+# inline style attribute or <style> (use static CSS), no plugin, no framing by another site.
+# `data:` images: the DSFR stylesheets draw some icons as data: SVG.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    },
+}
+# The Wagtail admin (its login page included) replaces two directives, as narrowly as it allows:
+# - script-src 'unsafe-inline': Wagtail 8 renders inline <script> blocks without a nonce for
+#   InlinePanel/MultipleChooserPanel (wagtailadmin/panels/inline_panel.html) and the date/time
+#   widgets (wagtailadmin/widgets/date_input.html, time_input.html, datetime_input.html), which the
+#   offer form uses; no nonce is sent there, since a nonce would make browsers ignore
+#   'unsafe-inline'. No 'unsafe-eval' and still no foreign origin.
+# - style-src 'unsafe-inline': its JavaScript widgets (jQuery UI, the date picker, tooltips, the
+#   rich-text editor) write style attributes.
+# - img-src blob:: previews of images chosen for upload.
+CSP_ADMIN_PATH_PREFIX = "/admin/"
+# Audit trail: Wagtail's log (`wagtail.log_actions.log`), read in its "Site history" report,
+# which config.middleware keeps for the holders of this permission (the regional role).
+AUDIT_LOG_PATH_PREFIX = "/admin/reports/site-history/"
+AUDIT_LOG_PERMISSION = "wagtailcore.view_modellogentry"
+CSP_ADMIN_DIRECTIVES = {
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:"],
+}
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Portail SSES"
@@ -175,6 +229,8 @@ WAGTAILADMIN_BASE_URL = env.get("SITE_URL", "http://127.0.0.1:8000")
 WAGTAIL_I18N_ENABLED = False
 WAGTAILADMIN_PERMITTED_LANGUAGES = [("fr", "Français")]
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No call from the admin to wagtail.io (privacy, and the CSP allows no foreign origin).
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 WAGTAIL_USER_CUSTOM_FIELDS = ["first_name", "last_name", "function", "phone"]
@@ -213,5 +269,11 @@ LOGGING = {
 ENVIRONMENT_LABEL = env.get("ENVIRONMENT_LABEL", "")
 SITE_NAME = _("Portail SSES")
 
-# Background tasks (e-mails, search index). Immediate by default; see .env.example.
-TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks.backends.immediate.ImmediateBackend")}}
+# Background tasks (e-mails, Wagtail's search and reference indexes): a durable queue in the
+# database, run by `manage.py db_worker` (started by `make run`). Tests run tasks immediately.
+TASKS = {"default": {"BACKEND": env.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# When the mail server fails, `accounts.emails.deliver_email` tries again after these delays
+# (seconds), then gives up and logs an error: about a day of retries by default.
+EMAIL_RETRY_DELAYS = [
+    int(d) for d in env.get_list("EMAIL_RETRY_DELAYS", ["60", "300", "900", "3600", "21600", "64800"])
+]

@@ -11,3 +11,5 @@ MEDIA_ROOT = BASE_DIR / "var" / "test-media"  # noqa: F405
 ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 AXES_ENABLED = env.get_bool("AXES_ENABLED", True)
 WAGTAILADMIN_BASE_URL = "http://testserver"
+# Tasks (e-mails) run at once, so that tests see them in mail.outbox.
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
