@@ -8,8 +8,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.ratelimit import limit_reached
 from alerts import conf
@@ -82,9 +81,8 @@ def confirm(request, token):
     return render(request, "alerts/confirmed.html", context)
 
 
-@csrf_exempt  # the signed token is the credential; RFC 8058 one-click unsubscription POSTs here
 @never_cache
-@require_http_methods(["GET", "POST"])
+@require_GET
 def unsubscribe(request, token):
     """One click: the link itself unsubscribes (the alert is deleted), and does so again harmlessly."""
     try:
