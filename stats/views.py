@@ -18,6 +18,9 @@ class StatisticsView(WagtailAdminTemplateMixin, TemplateView):
     page_title = gettext_lazy("Statistics")
     header_icon = "table"
 
+    def get_breadcrumbs_items(self):
+        return self.breadcrumbs_items + [{"url": "", "label": self.get_page_title()}]
+
     def dispatch(self, request, *args, **kwargs):
         if not can_view_statistics(request.user):
             messages.error(request, _("Sorry, you do not have permission to access this area."))
