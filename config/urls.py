@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("", include("offers.urls")),
     path("", include("calendars.urls")),
+    path("", include("alerts.urls")),
     path("", include("portal.urls")),
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),

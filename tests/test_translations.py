@@ -9,7 +9,7 @@ import polib
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCE_DIRS = ["accounts", "offers", "calendars", "portal", "config", "templates", "locale"]
+SOURCE_DIRS = ["accounts", "offers", "calendars", "alerts", "stats", "portal", "config", "templates", "locale"]
 CATALOGUES = sorted(p for d in SOURCE_DIRS for p in (ROOT / d).glob("**/locale/fr/LC_MESSAGES/django.po")) + [
     ROOT / "locale/fr/LC_MESSAGES/django.po"
 ]

@@ -22,6 +22,8 @@ INSTALLED_APPS = [
     "accounts",
     "offers",
     "calendars",
+    "alerts",
+    "stats",
     "dsfr",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
