@@ -273,6 +273,9 @@ CONTENT_PAGES = [
                 "fonction, adresse électronique, téléphone) pour gérer leurs comptes et les offres, sur le "
                 "fondement de la mission de service public de l'agence.</p>",
             ),
+            ("paragraph", "<p>Les visiteurs qui s'abonnent aux alertes donnent seulement leur adresse "
+             "électronique et les filtres choisis ; l'alerte et l'adresse sont supprimées au désabonnement "
+             "(lien dans chaque courriel), ou après 7 jours si l'abonnement n'a pas été confirmé.</p>"),
             ("heading", "Durée de conservation"),
             (
                 "paragraph",
