@@ -22,18 +22,21 @@ logger = logging.getLogger(__name__)
 
 
 @task()
-def deliver_email(subject, body, recipient, reply_to=None, attempt=1):
+def deliver_email(subject, body, recipient, reply_to=None, attempt=1, headers=None):
     message = EmailMessage(
         subject=subject,
         body=body,
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         reply_to=[reply_to] if reply_to else None,
+        headers=headers,
     )
     try:
         message.send()
     except Exception:
-        retry_email_later(subject=subject, body=body, recipient=recipient, reply_to=reply_to, attempt=attempt)
+        retry_email_later(
+            subject=subject, body=body, recipient=recipient, reply_to=reply_to, attempt=attempt, headers=headers
+        )
         raise  # This attempt is recorded as failed, with its traceback.
 
 
@@ -62,10 +65,10 @@ def render_email(template_name, context):
     return f"{prefix}{subject}", body
 
 
-def send_templated_email(template_name, recipients, context, *, reply_to=None):
+def send_templated_email(template_name, recipients, context, *, reply_to=None, headers=None):
     """Queue one e-mail per recipient address; returns the number queued."""
     subject, body = render_email(template_name, context)
     addresses = sorted({address.strip().lower() for address in recipients if address})
     for address in addresses:
-        deliver_email.enqueue(subject=subject, body=body, recipient=address, reply_to=reply_to)
+        deliver_email.enqueue(subject=subject, body=body, recipient=address, reply_to=reply_to, headers=headers)
     return len(addresses)

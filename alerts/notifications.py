@@ -1,10 +1,16 @@
 """The alerts' e-mails, one function per event, through `accounts.emails.send_templated_email`."""
 
+from django.conf import settings
 from django.urls import reverse
 
 from accounts.emails import send_templated_email
 from alerts import conf
 from alerts.models import CONFIRM, UNSUBSCRIBE
+
+
+def _unsubscribe_header(context):
+    """Mail clients show their own "unsubscribe" button from this header (RFC 2369)."""
+    return {"List-Unsubscribe": f"<{settings.WAGTAILADMIN_BASE_URL.rstrip('/')}{context['unsubscribe_url']}>"}
 
 
 def _context(alert):
@@ -23,7 +29,7 @@ def notify_alert_confirmation(alert):
         "confirm_url": reverse("alerts:confirm", args=[alert.make_token(CONFIRM)]),
         "days": conf.get("ALERT_CONFIRMATION_DAYS"),
     }
-    return send_templated_email("alert_confirmation", [alert.email], context)
+    return send_templated_email("alert_confirmation", [alert.email], context, headers=_unsubscribe_header(context))
 
 
 def notify_alert_digest(alert, offers):
@@ -35,4 +41,4 @@ def notify_alert_digest(alert, offers):
         "count": len(offers),
         "more": len(offers) - len(shown),
     }
-    return send_templated_email("alert_digest", [alert.email], context)
+    return send_templated_email("alert_digest", [alert.email], context, headers=_unsubscribe_header(context))

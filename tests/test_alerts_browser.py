@@ -11,7 +11,7 @@ from alerts.models import Alert
 from offers.models import Theme
 from tests.browser import screenshot, serious_violations
 from tests.factories.accounts import PASSWORD, UserFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 from tests.test_security_browser import Watcher
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]

@@ -15,7 +15,7 @@ from alerts.models import UNSUBSCRIBE, Alert
 from offers.models import Theme
 from portal.models import OfferIndexPage
 from tests.factories.accounts import StructureFactory
-from tests.factories.portal import OfferFactory
+from tests.factories.offers import OfferFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -75,6 +75,7 @@ def test_digest_lists_the_new_matching_offers_once(site):
     match = re.search(r"http://testserver(/alertes/desabonnement/\S+/)", body)
     assert match
     assert Alert.objects.from_token(match.group(1).split("/")[-2], UNSUBSCRIBE) == alert
+    assert message.extra_headers["List-Unsubscribe"] == f"<http://testserver{match.group(1)}>"
     assert draft.name not in body
 
     # The next week: nothing new, nothing sent; the offer is never sent twice.
