@@ -29,7 +29,11 @@ def ensure_role_groups(**kwargs):
         if access_admin:
             group.permissions.add(access_admin)
     # The audit trail: Wagtail's "Site history" report, kept for this permission by config.middleware.
-    grant_permissions({Role.REGIONAL_ADMIN: [settings.AUDIT_LOG_PERMISSION]})
+    # Wagtail lists there only the log of the models the viewer has a permission on: the view
+    # permissions of structures and users let the regional administrator read their moderation log.
+    grant_permissions(
+        {Role.REGIONAL_ADMIN: [settings.AUDIT_LOG_PERMISSION, "accounts.view_structure", "accounts.view_user"]}
+    )
 
 
 def grant_permissions(role_permissions):
