@@ -3,6 +3,7 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -113,10 +114,32 @@ class BatchedQuerySetIterable:
         return self.queryset.iterator(chunk_size=self.chunk_size)
 
 
+# Wagtail's own messages (translated in its catalogue), for a save over a newer revision.
+NEWER_VERSION_BY = "%(user_name)s saved a new version"
+NEWER_VERSION_BY_SELF = "You saved a new version in another window"
+SYSTEM = "System"
+
+
 class OfferEditView(EditView):
     def get_page_subtitle(self):
         # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
         return f"{super().get_page_subtitle()} — {self.object.state.label}"
+
+    def is_valid(self, form):
+        # Wagtail refuses a stale autosave but lets the full form overwrite a revision saved by
+        # someone else since the editor opened it: refuse that too. The form comes back with the
+        # editor's input and the latest revision id, so saving again is a deliberate overwrite.
+        if not self.expects_json_response and self.is_out_of_date:
+            author = self.latest_revision.user
+            if author == self.request.user:
+                message = gettext(NEWER_VERSION_BY_SELF)
+            else:
+                name = author.get_full_name() or author.get_username() if author else gettext(SYSTEM)
+                message = gettext(NEWER_VERSION_BY) % {"user_name": name}
+            self.produced_error_code = "invalid_revision"
+            self.produced_error_message = message
+            return False
+        return super().is_valid(form)
 
 
 class OfferIndexView(IndexView):
