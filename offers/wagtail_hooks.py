@@ -1,8 +1,10 @@
 """The offers admin: the snippet viewset (guarded per structure), reference lists, dashboard."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
@@ -20,6 +22,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from offers import dashboard, permissions, views
 from offers.filters import OfferFilterSet
@@ -91,7 +94,19 @@ class OfferChosenMultipleView(SnippetChosenMultipleView):
         return visible_offers(self.request.user).filter(pk__in=pks)
 
 
+class SafeSnippetChooser(AdminSnippetChooser):
+    """Wagtail's chooser widget looks the bound value up to render it again; a tampered value
+    (`theme=:`) made that lookup raise and the invalid form a 500. Show no choice instead."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+
 class OfferChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = SafeSnippetChooser
     choose_view_class = OfferChooseView
     choose_results_view_class = OfferChooseResultsView
     chosen_view_class = OfferChosenView
@@ -142,8 +157,16 @@ class OfferEditView(EditView):
         return super().is_valid(form)
 
 
+SEARCH_MAX_LENGTH = 200
+
+
 class OfferIndexView(IndexView):
     default_ordering = None
+
+    @cached_property
+    def search_query(self):
+        # A 100,000-character search made SQLite's LIKE fail ("pattern too complex"): a 500.
+        return super().search_query[:SEARCH_MAX_LENGTH]
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
@@ -326,7 +349,12 @@ class OfferViewSet(SnippetViewSet):
         return views.guard_offer_urlpatterns(patterns)
 
 
+class ReferenceChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = SafeSnippetChooser
+
+
 class ReferenceViewSet(SnippetViewSet):
+    chooser_viewset_class = ReferenceChooserViewSet
     icon = "list-ul"
     search_fields = ["name"]
     list_display = ["name", "slug"]
