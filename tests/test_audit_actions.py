@@ -212,3 +212,10 @@ def test_action_is_logged_and_shown_to_the_regional_administrator(client, world,
     other = html.unescape(client.get(RESULTS, {"action": "wagtail.lock"}).content.decode())
     assert world["structure"].name in other
     assert entry.label not in other
+
+
+def test_the_regional_administrator_gets_no_extra_admin_screen(client, world):
+    """The permission that shows them the log of users opens no user admin of Wagtail's."""
+    client.force_login(world["regional"])
+    assert client.get("/admin/users/").status_code == 302
+    assert "/admin/users/" not in client.get("/admin/").content.decode()
