@@ -29,7 +29,30 @@ def ensure_role_groups(**kwargs):
         if access_admin:
             group.permissions.add(access_admin)
     # The audit trail: Wagtail's "Site history" report, kept for this permission by config.middleware.
-    grant_permissions({Role.REGIONAL_ADMIN: [settings.AUDIT_LOG_PERMISSION]})
+    # Wagtail lists there only the log of the models the viewer has some permission on: a permission
+    # that opens no screen (Wagtail's own user admin wants add/change/delete/view) lets the regional
+    # administrator read the moderation log of structures and users.
+    log_permissions = ensure_log_permissions()
+    grant_permissions({Role.REGIONAL_ADMIN: [settings.AUDIT_LOG_PERMISSION, *log_permissions]})
+
+
+def ensure_log_permissions():
+    """`accounts.read_<model>_log` for structures and users (created here: no migration needed)."""
+    from django.contrib.auth.models import Permission
+    from django.contrib.contenttypes.models import ContentType
+
+    from accounts.models import Structure, User
+
+    names = []
+    for model in (Structure, User):
+        codename = f"read_{model._meta.model_name}_log"
+        Permission.objects.get_or_create(
+            content_type=ContentType.objects.get_for_model(model),
+            codename=codename,
+            defaults={"name": f"Can read the log of {model._meta.verbose_name_plural}"},
+        )
+        names.append(f"accounts.{codename}")
+    return names
 
 
 def grant_permissions(role_permissions):

@@ -69,6 +69,9 @@ def signup_user(request):
         form = SignupUserForm(request.POST)
         if limit_reached("signup", request, settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_PERIOD):
             form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+            if form.has_error("email", "email_taken"):
+                # Once limited, the answer must not keep telling which addresses have an account.
+                del form.errors["email"]
             status = 429
         elif form.is_valid():
             with transaction.atomic():

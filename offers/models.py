@@ -307,6 +307,9 @@ class Offer(
             # A cancelled schedule never went live: keep it recognisable as stopped.
             Offer.objects.filter(pk=self.pk).update(expired=True)
             self.expired = True
+            from wagtail.log_actions import log
+
+            log(instance=self, action="wagtail.schedule.cancel", user=user)
 
     def extended_end(self, months=3):
         return add_months(self.publication_end or timezone.localdate(), months)

@@ -220,7 +220,11 @@ def extend_offer(request, pk):
 
 def download_document(request, offer_id, document_id):
     """Public once the offer is published; before that, only to users who may see the offer."""
-    document = get_object_or_404(OfferDocument.objects.select_related("offer"), pk=document_id, offer_id=offer_id)
+    # Compared in Python: a foreign-key lookup with an id beyond 64 bits (`/offres/9223372036854775808/
+    # documents/1/`) made the database driver overflow (a 500); the primary-key lookup handles it.
+    document = get_object_or_404(OfferDocument.objects.select_related("offer"), pk=document_id)
+    if document.offer_id != offer_id:
+        raise Http404
     published = Offer.objects.published().filter(pk=offer_id).exists()
     if not published and not permissions.can_view_offer(request.user, document.offer):
         raise Http404

@@ -1,9 +1,12 @@
 """The offers admin: the snippet viewset (guarded per structure), reference lists, dashboard."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
 from django.utils.formats import date_format
+from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
@@ -20,6 +23,7 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenView,
 )
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from offers import dashboard, permissions, views
 from offers.filters import OfferFilterSet
@@ -99,7 +103,19 @@ class OfferChosenMultipleView(SnippetChosenMultipleView):
         return visible_offers(self.request.user).filter(pk__in=pks)
 
 
+class SafeSnippetChooser(AdminSnippetChooser):
+    """Wagtail's chooser widget looks the bound value up to render it again; a tampered value
+    (`theme=:`) made that lookup raise and the invalid form a 500. Show no choice instead."""
+
+    def get_instance(self, value):
+        try:
+            return super().get_instance(value)
+        except (ValueError, TypeError, ValidationError):
+            return None
+
+
 class OfferChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = SafeSnippetChooser
     choose_view_class = OfferChooseView
     choose_results_view_class = OfferChooseResultsView
     chosen_view_class = OfferChosenView
@@ -122,14 +138,44 @@ class BatchedQuerySetIterable:
         return self.queryset.iterator(chunk_size=self.chunk_size)
 
 
+# Wagtail's own messages (translated in its catalogue), for a save over a newer revision.
+NEWER_VERSION_BY = "%(user_name)s saved a new version"
+NEWER_VERSION_BY_SELF = "You saved a new version in another window"
+SYSTEM = "System"
+
+
 class OfferEditView(EditView):
     def get_page_subtitle(self):
         # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
         return f"{super().get_page_subtitle()} — {self.object.state.label}"
 
+    def is_valid(self, form):
+        # Wagtail refuses a stale autosave but lets the full form overwrite a revision saved by
+        # someone else since the editor opened it: refuse that too. The form comes back with the
+        # editor's input and the latest revision id, so saving again is a deliberate overwrite.
+        if not self.expects_json_response and self.is_out_of_date:
+            author = self.latest_revision.user
+            if author == self.request.user:
+                message = gettext(NEWER_VERSION_BY_SELF)
+            else:
+                name = author.get_full_name() or author.get_username() if author else gettext(SYSTEM)
+                message = gettext(NEWER_VERSION_BY) % {"user_name": name}
+            self.produced_error_code = "invalid_revision"
+            self.produced_error_message = message
+            return False
+        return super().is_valid(form)
+
+
+SEARCH_MAX_LENGTH = 200
+
 
 class OfferIndexView(IndexView):
     default_ordering = None
+
+    @cached_property
+    def search_query(self):
+        # A 100,000-character search made SQLite's LIKE fail ("pattern too complex"): a 500.
+        return super().search_query[:SEARCH_MAX_LENGTH]
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
@@ -312,7 +358,12 @@ class OfferViewSet(SnippetViewSet):
         return views.guard_offer_urlpatterns(patterns)
 
 
+class ReferenceChooserViewSet(SnippetChooserViewSet):
+    base_widget_class = SafeSnippetChooser
+
+
 class ReferenceViewSet(SnippetViewSet):
+    chooser_viewset_class = ReferenceChooserViewSet
     icon = "list-ul"
     search_fields = ["name"]
     list_display = ["name", "slug"]
