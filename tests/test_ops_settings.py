@@ -41,8 +41,16 @@ CACHE_AND_SESSIONS = (
 )
 
 
-def test_without_redis_cache_is_local_memory_and_sessions_in_database():
-    assert read(CACHE_AND_SESSIONS) == [
+def test_without_redis_production_workers_share_a_file_cache_and_sessions_are_in_database(tmp_path):
+    assert read(CACHE_AND_SESSIONS, CACHE_DIR=str(tmp_path)) == [
+        "django.core.cache.backends.filebased.FileBasedCache",
+        str(tmp_path),
+        "django.contrib.sessions.backends.db",
+    ]
+
+
+def test_without_redis_development_cache_is_local_memory():
+    assert read(CACHE_AND_SESSIONS, "config.settings.dev") == [
         "django.core.cache.backends.locmem.LocMemCache",
         None,
         "django.contrib.sessions.backends.db",

@@ -23,3 +23,13 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = True
 CONN_MAX_AGE = env.get_int("CONN_MAX_AGE", 60)
 DATABASES["default"]["CONN_MAX_AGE"] = CONN_MAX_AGE  # noqa: F405
+
+# Without Redis, gunicorn's workers must still share one cache: rate-limit counters and the public
+# pages' purge generation would otherwise live in each worker's memory (one purge, N-1 stale workers).
+if not REDIS_URL and not env.get_bool("CACHE_DISABLED", False):  # noqa: F405
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env.get("CACHE_DIR", str(BASE_DIR / "var" / "cache")),  # noqa: F405
+        }
+    }
