@@ -40,9 +40,16 @@ def _store_logo(logo):
 
 def signup_structure(request):
     stored = request.session.get(STRUCTURE_KEY, {})
+    status = 200
     if request.method == "POST":
         form = SignupStructureForm(request.POST, request.FILES)
-        if form.is_valid():
+        # Each logo is written to disk before the sign-up ends: bound how many one address may upload.
+        if request.FILES and limit_reached(
+            "signup_logo", request, 2 * settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_PERIOD
+        ):
+            form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+            status = 429
+        elif form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields if name != "logo"}
             logo = form.cleaned_data.get("logo")
             data["logo"] = _store_logo(logo) if logo else stored.get("logo", "")
@@ -54,6 +61,7 @@ def signup_structure(request):
         request,
         "accounts/signup_structure.html",
         {"form": form, "stepper": _stepper(1), "stored_logo": stored.get("logo")},
+        status=status,
     )
 
 

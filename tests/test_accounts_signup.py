@@ -136,3 +136,14 @@ def test_signup_is_rate_limited_per_address(client, settings):
     assert response.status_code == 429
     assert "Trop de tentatives d'inscription" in htmllib.unescape(response.content.decode())
     assert not User.objects.filter(email="p9@example.org").exists()
+
+
+def test_logo_uploads_are_bounded_per_address(client, settings):
+    settings.SIGNUP_RATE_LIMIT = 1
+    for _attempt in range(2):
+        assert client.post("/inscription/", {**STRUCTURE, "logo": png()}).status_code == 302
+    response = client.post("/inscription/", {**STRUCTURE, "logo": png()})
+    assert response.status_code == 429
+    assert "Trop de tentatives d'inscription" in htmllib.unescape(response.content.decode())
+    # Without a file, the first step still works: nothing is written to disk.
+    assert client.post("/inscription/", STRUCTURE).status_code == 302
