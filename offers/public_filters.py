@@ -6,8 +6,8 @@ still apply. Counting takes five aggregate queries in all, whatever the number o
 """
 
 from django import forms
-from django.db.models import Count, OuterRef, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 
@@ -151,10 +151,17 @@ class FacetOption:
 
 
 def _counted(model, filtered, field):
-    """Every row of a reference list (by name) annotated with `n`, the count of `filtered` offers
-    pointing to it: one query (a correlated subquery per row, over the foreign key's index)."""
-    counts = filtered.filter(**{field: OuterRef("pk")}).order_by().values(field).annotate(c=Count("pk")).values("c")
-    return model.objects.annotate(n=Coalesce(Subquery(counts), 0)).order_by("name")
+    """Every row of a reference list (by name) with `n`, the count of `filtered` offers pointing to
+    it: one query, the list LEFT JOINed to the grouped count (a hash aggregate over the offers, where
+    a correlated subquery per row would walk the offers once per row)."""
+    column = Offer._meta.get_field(field).column
+    counts_sql, params = filtered.order_by().values(column).annotate(n=Count("pk")).query.sql_with_params()
+    table = connection.ops.quote_name(model._meta.db_table)
+    return model.objects.raw(
+        f"SELECT ref.id, ref.name, ref.slug, COALESCE(counts.n, 0) AS n FROM {table} ref "
+        f"LEFT JOIN ({counts_sql}) counts ON counts.{connection.ops.quote_name(column)} = ref.id ORDER BY ref.name",
+        params,
+    )
 
 
 def facet_counts(form, queryset, with_total=False):
