@@ -50,10 +50,11 @@ URLS = [
     ("calendar_month", "/admin/calendrier/", False, True),
 ]
 EXPORTS = {"admin_export_csv": "csv_s", "admin_export_xlsx": "xlsx_s"}
-# How the "uncached" server is started: no cache at all. This also turns off Wagtail's own cached
-# lookups (site root paths...), so uncached query counts are a little pessimistic; where the public
-# portal has its own switch for its page cache, use it here instead.
-UNCACHED_ENV = {"CACHE_DISABLED": "true"}
+# How the "uncached" server is started: the public portal's page cache off (PORTAL_CACHE_TIMEOUT=0),
+# and only it. The cache itself stays, as in production, for what a purge of the public pages never
+# empties: Wagtail's site root paths, sessions, rate-limit counters. (CACHE_DISABLED, a dummy cache,
+# would also turn those off and count queries no deployed server ever makes.)
+UNCACHED_ENV = {"PORTAL_CACHE_TIMEOUT": "0"}
 
 # What the URLs above need from the database, printed as JSON by `manage.py shell`.
 TARGETS_SCRIPT = """

@@ -29,10 +29,11 @@ def _cards(queryset):
 def listing_context(request):
     form = PublicOfferFilterForm(request.GET)
     published = Offer.objects.published()
+    facets, total = facet_counts(form, published, with_total=True)
     paginator = Paginator(_cards(form.filter_queryset(published)), PAGE_SIZE)
+    paginator.count = total  # counted with the facets: no COUNT query of its own
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.pages_list = [str(item) for item in paginator.get_elided_page_range(page_obj.number)]
-    facets = facet_counts(form, published)
     active_filters = form.describe(facets)
     query = urlencode({name: request.GET[name] for name in form.active if name in request.GET})
     return {

@@ -1,16 +1,29 @@
 from django.db import models
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.search import index
 
 from offers.models import Offer
 from portal.blocks import BodyBlock
 from portal.cache import cached_response
 from portal.listing import listing_context, offer_context, published_offer, similar_offers, withdrawn_offer
+
+
+def view_restrictions(page):
+    """Wagtail's `Page.get_view_restrictions()` (restrictions set on the page or on an ancestor, an
+    alias counting as its source page) in one query instead of two: it runs on every page served."""
+    chain = Page.objects.filter(
+        path__in=[page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
+    )
+    return PageViewRestriction.objects.filter(
+        Q(page__in=chain.filter(alias_of__isnull=True))
+        | Q(page__in=chain.filter(alias_of__isnull=False).values("alias_of"))
+    )
 
 
 class HomePage(Page):
@@ -24,6 +37,18 @@ class HomePage(Page):
 
     class Meta:
         verbose_name = _("home page")
+
+    get_view_restrictions = view_restrictions
+
+    def route(self, request, path_components):
+        # The offer listing is the hot path: fetch it as its own type in one query, where Wagtail's
+        # routing takes two (the child page, then its specific instance).
+        if path_components:
+            index = OfferIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
+            if index is not None:
+                index._cached_parent_obj = self
+                return index.route(request, path_components[1:])
+        return super().route(request, path_components)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -52,6 +77,8 @@ class OfferIndexPage(RoutablePageMixin, Page):
 
     class Meta:
         verbose_name = _("offer listing page")
+
+    get_view_restrictions = view_restrictions
 
     def offer_url(self, offer_or_pk):
         return f"{self.url}{getattr(offer_or_pk, 'pk', offer_or_pk)}/"
@@ -118,6 +145,8 @@ class DocumentationPage(Page):
     class Meta:
         verbose_name = _("documentation page")
 
+    get_view_restrictions = view_restrictions
+
 
 class ContentPage(Page):
     """A plain editorial page: legal notice, accessibility statement, personal data."""
@@ -130,3 +159,5 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("content page")
+
+    get_view_restrictions = view_restrictions
