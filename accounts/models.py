@@ -1,3 +1,5 @@
+import secrets
+import string
 from datetime import timedelta
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
@@ -13,6 +15,22 @@ from accounts.departements import DEPARTEMENT_CHOICES, departement_from_postcode
 from accounts.roles import Role
 
 INACTIVITY_DELAY = timedelta(days=456)  # 15 months
+ANONYMISATION_DELAY = timedelta(days=730)  # 24 months
+ANONYMISED_DOMAIN = "anonyme.invalid"
+
+
+def generate_temporary_password(length=14):
+    """A random password that satisfies the password policy (lower, upper, digit)."""
+    alphabet = string.ascii_letters + string.digits
+    while True:
+        password = "".join(secrets.choice(alphabet) for _i in range(length))
+        if (
+            any(c.islower() for c in password)
+            and any(c.isupper() for c in password)
+            and any(c.isdigit() for c in password)
+        ):
+            return password
+
 
 postcode_validator = RegexValidator(r"^\d{5}$", _("Enter a five-digit postcode."))
 
@@ -109,8 +127,77 @@ class Structure(models.Model):
     def is_active(self):
         return self.status == self.Status.ACTIVE
 
+    @property
+    def is_pending(self):
+        return self.status == self.Status.PENDING
 
-class UserManager(DjangoUserManager):
+    def first_user(self):
+        return self.users.order_by("date_joined", "pk").first()
+
+    def active_admins(self):
+        return self.users.active_admins()
+
+    def validate(self, by):
+        """Accept a pending sign-up: the structure becomes active and its first user its
+        Administrateur offreur with a temporary password. Returns (user, password)."""
+        from django.contrib.auth.models import Group
+
+        self.status = self.Status.ACTIVE
+        self.refusal_reason = ""
+        self.moderated_at = timezone.now()
+        self.moderated_by = by
+        self.save()
+        user = self.first_user()
+        password = None
+        if user is not None:
+            password = user.set_temporary_password()
+            user.is_active = True
+            user.save()
+            role = Role.OFFERER_ADMIN if self.is_offerer else Role.CALENDAR_MANAGER
+            user.groups.add(Group.objects.get(name=role.value))
+        return user, password
+
+    def refuse(self, by, reason):
+        self.status = self.Status.REFUSED
+        self.refusal_reason = reason
+        self.moderated_at = timezone.now()
+        self.moderated_by = by
+        self.save()
+
+
+class UserQuerySet(models.QuerySet):
+    def with_role(self, role):
+        return self.filter(groups__name=role.value)
+
+    def usable(self):
+        """Users who can log in: active and not frozen."""
+        return self.filter(is_active=True, frozen_at__isnull=True)
+
+    def active_admins(self):
+        return self.usable().with_role(Role.OFFERER_ADMIN).distinct()
+
+    def regional_admins(self):
+        return self.usable().with_role(Role.REGIONAL_ADMIN).distinct()
+
+    def not_anonymised(self):
+        return self.filter(anonymised_at__isnull=True)
+
+    def without_login_since(self, cutoff):
+        """Users whose last login (or, never logged in, whose sign-up) is older than `cutoff`."""
+        return self.filter(models.Q(last_login__lt=cutoff) | models.Q(last_login__isnull=True, date_joined__lt=cutoff))
+
+    def search(self, text):
+        text = (text or "").strip()
+        if not text:
+            return self
+        return self.filter(
+            models.Q(first_name__icontains=text)
+            | models.Q(last_name__icontains=text)
+            | models.Q(email__icontains=text)
+        )
+
+
+class UserManager(DjangoUserManager.from_queryset(UserQuerySet)):
     """E-mail is the login; it is stored lower-cased so that uniqueness ignores case."""
 
     use_in_migrations = True
@@ -165,6 +252,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     frozen_at = models.DateTimeField(_("frozen at"), null=True, blank=True)
     must_change_password = models.BooleanField(_("must change password"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    inactivity_warned_at = models.DateTimeField(_("inactivity warning sent at"), null=True, blank=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -219,3 +308,67 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_regional_admin(self):
         return self.is_superuser or self.has_role(Role.REGIONAL_ADMIN)
+
+    @property
+    def is_active_admin(self):
+        return self.is_active and not self.is_frozen and self.has_role(Role.OFFERER_ADMIN)
+
+    def roles(self):
+        return [role for role in Role if self.has_role(role)]
+
+    def set_roles(self, roles):
+        from django.contrib.auth.models import Group
+
+        self.groups.set(Group.objects.filter(name__in=[Role(role).value for role in roles]))
+        self.__dict__.pop("role_names", None)
+
+    def set_temporary_password(self):
+        """Give a random password that must be changed at the next login; returns it."""
+        password = generate_temporary_password()
+        self.set_password(password)
+        self.must_change_password = True
+        return password
+
+    def freeze(self):
+        self.frozen_at = timezone.now()
+        self.save(update_fields=["frozen_at"])
+
+    def unfreeze(self):
+        self.frozen_at = None
+        self.save(update_fields=["frozen_at"])
+
+    def anonymise(self):
+        """Replace personal data and disable the account; the row stays so that what the user
+        authored (offers, log entries) keeps its author."""
+        self.email = f"anonyme-{self.pk}@{ANONYMISED_DOMAIN}"
+        self.first_name = "Utilisateur"
+        self.last_name = "anonymisé"
+        self.function = ""
+        self.phone = ""
+        self.is_active = False
+        self.must_change_password = False
+        self.anonymised_at = timezone.now()
+        self.set_unusable_password()
+        self.save()
+        self.groups.clear()
+
+    def export_data(self):
+        """The personal data kept about the user, for the "download my data" link."""
+
+        def iso(value):
+            return value.isoformat() if value else None
+
+        structure = self.structure
+        return {
+            "email": self.email,
+            "first_name": self.first_name,
+            "last_name": self.last_name,
+            "function": self.function,
+            "phone": self.phone,
+            "roles": sorted(self.role_names),
+            "state": str(self.state.label),
+            "date_joined": iso(self.date_joined),
+            "last_login": iso(self.last_login),
+            "frozen_at": iso(self.frozen_at),
+            "structure": {"id": structure.pk, "name": structure.name, "kind": structure.kind} if structure else None,
+        }

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "config.middleware.AuditLogAccessMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "accounts.middleware.ForcePasswordChangeMiddleware",
     # Last, as django-axes requires.
     "axes.middleware.AxesMiddleware",
 ]
@@ -127,6 +128,13 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/lockout.html"
 AXES_VERBOSE = False
+
+# Accounts: clear login refusals, and per-address limits on the public forms (count, seconds).
+WAGTAILADMIN_USER_LOGIN_FORM = "accounts.forms.LoginForm"
+SIGNUP_RATE_LIMIT = env.get_int("SIGNUP_RATE_LIMIT", 5)
+SIGNUP_RATE_PERIOD = 3600
+PASSWORD_RESET_RATE_LIMIT = env.get_int("PASSWORD_RESET_RATE_LIMIT", 5)
+PASSWORD_RESET_RATE_PERIOD = 3600
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français")]
