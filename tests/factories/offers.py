@@ -20,6 +20,8 @@ class OfferFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Offer
+        # The `expired` trait would clash with the model's `expired` field.
+        rename = {"is_expired": "expired"}
 
     name = factory.Sequence(lambda n: f"Atelier prévention n°{n}")
     description = "Animation d'ateliers de prévention auprès d'un public scolaire."
@@ -57,7 +59,7 @@ class OfferFactory(factory.django.DjangoModelFactory):
         )
         expired = factory.Trait(
             live=False,
-            expired=True,
+            is_expired=True,
             has_unpublished_changes=False,
             first_published_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=120)),
             publication_start=factory.LazyFunction(lambda: today() - datetime.timedelta(days=120)),
@@ -73,3 +75,37 @@ class OfferFactory(factory.django.DjangoModelFactory):
 
 def discipline(name="Soins infirmiers"):
     return Discipline.objects.get(name=name)
+
+
+def offer_form_data(**overrides):
+    """POST data of the admin offer form (four tabs, no document), valid by default."""
+    data = {
+        "name": "Ateliers nutrition au collège",
+        "description": "Animation d'ateliers sur l'alimentation.",
+        "theme": Theme.objects.order_by("pk").first().pk,
+        "host_name": "Collège Montaigne",
+        "address": "1 rue du Collège",
+        "postcode": "33000",
+        "city": "Bordeaux",
+        "site_type": SiteType.objects.order_by("pk").first().pk,
+        "referent_name": "Jeanne Référente",
+        "referent_email": "referente@example.org",
+        "referent_phone": "0556000000",
+        "application_email": "candidatures@example.org",
+        "modalities": "Les lundis.",
+        "period_kind": Offer.PeriodKind.CONTINUOUS,
+        "hosting_range": "9h-12h",
+        "period_start": "",
+        "period_end": "",
+        "student_count": "3",
+        "required_documents": "",
+        "support_options": "",
+        "publication_start": today().isoformat(),
+        "publication_end": (today() + datetime.timedelta(days=90)).isoformat(),
+        "documents-TOTAL_FORMS": "0",
+        "documents-INITIAL_FORMS": "0",
+        "documents-MIN_NUM_FORMS": "0",
+        "documents-MAX_NUM_FORMS": "1000",
+    }
+    data.update(overrides)
+    return {key: value for key, value in data.items() if value is not None}

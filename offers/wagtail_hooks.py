@@ -1,0 +1,343 @@
+"""The offers admin: the snippet viewset (guarded per structure), reference lists, dashboard."""
+
+from django import forms
+from django.db.models import Exists, OuterRef
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import Column, DateColumn
+from wagtail.admin.widgets import ListingButton
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import (
+    ChooseResultsView,
+    ChooseView,
+    SnippetChooserViewSet,
+    SnippetChosenMultipleView,
+    SnippetChosenView,
+)
+from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+
+from offers import dashboard, permissions, views
+from offers.filters import OfferFilterSet
+from offers.forms import OfferForm
+from offers.models import Discipline, Offer, SiteType, Theme
+
+
+class OfferPermissionPolicy(ModelPermissionPolicy):
+    """Model permissions from the role groups, narrowed to the user's own structure per instance."""
+
+    def user_has_permission(self, user, action):
+        if action == "add" and not (user.is_superuser or permissions.can_create_offer(user)):
+            return False
+        return super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        if not self.user_has_permission(user, action):
+            return False
+        if user.is_active and user.is_superuser:
+            return True
+        rule = permissions.INSTANCE_RULES.get(action, permissions.can_view_offer)
+        return rule(user, instance)
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        queryset = Offer.objects.all()
+        if not self.user_has_any_permission(user, actions):
+            return queryset.none()
+        if user.is_active and user.is_superuser:
+            return queryset
+        if permissions.can_see_all_offers(user) and set(actions) & {"view", "publish"}:
+            return queryset
+        if user.structure_id is None:
+            return queryset.none()
+        return queryset.filter(structure_id=user.structure_id)
+
+
+register_permission_policy(Offer, OfferPermissionPolicy(Offer))
+
+
+def visible_offers(user):
+    return OfferPermissionPolicy(Offer).instances_user_has_any_permission_for(user, ["view"])
+
+
+class ScopedChooserMixin:
+    """The offer chooser lists and returns only the offers the user may see."""
+
+    def get_object_list(self):
+        return visible_offers(self.request.user)
+
+
+class OfferChooseView(ScopedChooserMixin, ChooseView):
+    pass
+
+
+class OfferChooseResultsView(ScopedChooserMixin, ChooseResultsView):
+    pass
+
+
+class OfferChosenView(SnippetChosenView):
+    def get_object(self, pk):
+        return visible_offers(self.request.user).get(pk=pk)
+
+
+class OfferChosenMultipleView(SnippetChosenMultipleView):
+    def get_objects(self, pks):
+        return visible_offers(self.request.user).filter(pk__in=pks)
+
+
+class OfferChooserViewSet(SnippetChooserViewSet):
+    choose_view_class = OfferChooseView
+    choose_results_view_class = OfferChooseResultsView
+    chosen_view_class = OfferChosenView
+    chosen_multiple_view_class = OfferChosenMultipleView
+
+
+class OfferCreateView(CreateView):
+    def get_initial_form_instance(self):
+        # The structure comes from the author, never from the form.
+        return Offer(structure=self.request.user.structure, author=self.request.user, live=False)
+
+
+class BatchedQuerySetIterable:
+    """Iterate a queryset by chunks (prefetches run per chunk): bounded memory for large exports."""
+
+    def __init__(self, queryset, chunk_size=2000):
+        self.queryset, self.model, self.chunk_size = queryset, queryset.model, chunk_size
+
+    def __iter__(self):
+        return self.queryset.iterator(chunk_size=self.chunk_size)
+
+
+class OfferEditView(EditView):
+    def get_page_subtitle(self):
+        # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
+        return f"{super().get_page_subtitle()} — {self.object.state.label}"
+
+
+class OfferIndexView(IndexView):
+    default_ordering = None
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
+
+    def get_heading(self, queryset, field):
+        return super().get_heading(getattr(queryset, "queryset", queryset), field)
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        user = self.request.user
+        buttons.append(
+            ListingButton(
+                _("PDF"), url=reverse("wagtailsnippets_offers_offer:pdf", args=[instance.pk]), icon_name="doc-full"
+            )
+        )
+        if permissions.can_duplicate_offer(user, instance):
+            buttons.append(
+                ListingButton(
+                    _("Duplicate"),
+                    url=reverse("wagtailsnippets_offers_offer:duplicate", args=[instance.pk]),
+                    icon_name="copy",
+                )
+            )
+        return buttons
+
+
+class OfferViewSet(SnippetViewSet):
+    model = Offer
+    icon = "doc-full-inverse"
+    menu_label = _("Offers")
+    menu_name = "offers"
+    menu_order = 200
+    add_to_admin_menu = True
+    copy_view_enabled = False  # our duplicate view clears the dates and keeps the structure
+    inspect_view_enabled = True
+    index_view_class = OfferIndexView
+    chooser_viewset_class = OfferChooserViewSet
+    add_view_class = OfferCreateView
+    edit_view_class = OfferEditView
+    filterset_class = OfferFilterSet
+    search_fields = ["name", "description", "host_name", "city", "structure__name"]
+    list_per_page = 30
+    list_display = [
+        "name",
+        Column("structure", label=_("Structure"), sort_key="structure__name"),
+        Column("theme", label=_("Theme"), sort_key="theme__name"),
+        Column("get_department_display", label=_("Département"), sort_key="department"),
+        Column("state_label", label=_("State"), sort_key="state"),
+        DateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
+        DateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
+    ]
+    list_export = [
+        "pk",
+        "name",
+        "state_label",
+        "structure.name",
+        "description",
+        "theme.name",
+        "host_name",
+        "address",
+        "postcode",
+        "city",
+        "get_department_display",
+        "site_type.name",
+        "referent_name",
+        "referent_email",
+        "referent_phone",
+        "application_email",
+        "modalities",
+        "get_period_kind_display",
+        "hosting_range",
+        "period_start",
+        "period_end",
+        "disciplines_display",
+        "student_count",
+        "required_documents",
+        "support_options",
+        "publication_start",
+        "publication_end",
+    ]
+    export_headings = {
+        "pk": _("Number"),
+        "name": _("Offer name"),
+        "state_label": _("State"),
+        "structure.name": _("Structure"),
+        "description": _("Description"),
+        "theme.name": _("Theme"),
+        "host_name": _("Host structure"),
+        "address": _("Address"),
+        "postcode": _("Postcode"),
+        "city": _("Town"),
+        "get_department_display": _("Département"),
+        "site_type.name": _("Type of host site"),
+        "referent_name": _("Referent's name"),
+        "referent_email": _("Referent's e-mail"),
+        "referent_phone": _("Referent's phone"),
+        "application_email": _("E-mail to apply"),
+        "modalities": _("Hosting modalities"),
+        "get_period_kind_display": _("Period"),
+        "hosting_range": _("Hosting range"),
+        "period_start": _("Period start"),
+        "period_end": _("Period end"),
+        "disciplines_display": _("Disciplines hosted"),
+        "student_count": _("Number of students hosted"),
+        "required_documents": _("Documents to provide"),
+        "support_options": _("Support options"),
+        "publication_start": _("Publication start"),
+        "publication_end": _("Publication end"),
+    }
+    export_filename = "offres"
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("name"),
+                    FieldPanel("description"),
+                    FieldPanel("theme"),
+                    FieldPanel("host_name"),
+                    MultiFieldPanel(
+                        [FieldPanel("address"), FieldRowPanel([FieldPanel("postcode"), FieldPanel("city")])],
+                        heading=_("Address"),
+                    ),
+                    FieldPanel("site_type"),
+                    MultiFieldPanel(
+                        [FieldPanel("referent_name"), FieldPanel("referent_email"), FieldPanel("referent_phone")],
+                        heading=_("Referent"),
+                    ),
+                    FieldPanel("application_email"),
+                ],
+                heading=_("Description"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("modalities"),
+                    FieldPanel("period_kind"),
+                    FieldPanel("hosting_range"),
+                    FieldRowPanel([FieldPanel("period_start"), FieldPanel("period_end")]),
+                    FieldPanel("disciplines", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("student_count"),
+                ],
+                heading=_("Modalities"),
+            ),
+            ObjectList(
+                [
+                    FieldPanel("required_documents"),
+                    FieldPanel("support_options"),
+                    InlinePanel("documents", heading=_("Documents"), label=_("document")),
+                ],
+                heading=_("Complements"),
+            ),
+            ObjectList(
+                [FieldRowPanel([FieldPanel("publication_start"), FieldPanel("publication_end")])],
+                heading=_("Publication"),
+            ),
+        ],
+        base_form_class=OfferForm,
+    )
+
+    def get_queryset(self, request):
+        queryset = (
+            visible_offers(request.user)
+            .with_state()
+            .select_related("structure", "theme", "site_type")
+            .prefetch_related("disciplines")
+        )
+        if permissions.is_validator(request.user):
+            # Valideurs see the offers awaiting their validation first.
+            awaiting = Offer.objects.awaiting_validation_by(request.user).filter(pk=OuterRef("pk"))
+            queryset = queryset.annotate(awaiting=Exists(awaiting)).order_by("-awaiting", "-publication_start", "-pk")
+        return queryset
+
+    def get_urlpatterns(self):
+        patterns = super().get_urlpatterns() + [
+            path("pdf/<str:pk>/", views.offer_pdf_admin, name="pdf"),
+            path("duplicate/<str:pk>/", views.duplicate_offer, name="duplicate"),
+            path("stop/<str:pk>/", views.stop_offer, name="stop"),
+            path("extend/<str:pk>/", views.extend_offer, name="extend"),
+        ]
+        return views.guard_offer_urlpatterns(patterns)
+
+
+class ReferenceViewSet(SnippetViewSet):
+    icon = "list-ul"
+    search_fields = ["name"]
+    list_display = ["name", "slug"]
+    panels = [FieldPanel("name"), FieldPanel("slug")]
+
+
+class ThemeViewSet(ReferenceViewSet):
+    model = Theme
+
+
+class SiteTypeViewSet(ReferenceViewSet):
+    model = SiteType
+
+
+class DisciplineViewSet(ReferenceViewSet):
+    model = Discipline
+
+
+class ReferenceListsGroup(SnippetViewSetGroup):
+    items = (ThemeViewSet, SiteTypeViewSet, DisciplineViewSet)
+    menu_label = _("Reference lists")
+    menu_icon = "list-ul"
+    menu_order = 800
+
+
+register_snippet(OfferViewSet)
+register_snippet(ReferenceListsGroup)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_offer_summary(request, summary_items):
+    dashboard.add_summary_items(request, summary_items)
+
+
+@hooks.register("construct_homepage_panels")
+def add_offer_panels(request, panels):
+    dashboard.add_panels(request, panels)
