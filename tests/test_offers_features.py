@@ -326,3 +326,23 @@ def test_extending_a_validated_offer_survives_its_scheduled_publication(client, 
         offer = Offer.objects.get()
         assert offer.state == OfferState.PUBLISHED
         assert offer.publication_end == add_months(end, 3)
+
+
+@pytest.mark.parametrize(
+    ("roles", "same_structure", "trait", "deleted"),
+    [
+        ([Role.OFFER_VALIDATOR], False, None, False),
+        ([Role.OFFER_MANAGER], False, None, False),
+        ([Role.OFFER_MANAGER], True, "published", False),
+        ([Role.OFFER_MANAGER], True, None, True),
+        ([Role.OFFER_VALIDATOR], True, "published", True),
+    ],
+)
+def test_bulk_delete_follows_the_same_rules(client, structure, roles, same_structure, trait, deleted):
+    offer = OfferFactory(
+        structure=structure if same_structure else StructureFactory(), **({trait: True} if trait else {})
+    )
+    client.force_login(user(structure, *roles))
+    bulk_url = reverse("wagtail_bulk_action", args=["offers", "offer", "delete"])
+    client.post(f"{bulk_url}?id={offer.pk}")
+    assert Offer.objects.filter(pk=offer.pk).exists() is not deleted

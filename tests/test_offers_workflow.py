@@ -186,3 +186,29 @@ def test_schedule_follows_the_publication_dates():
     offer.sync_schedule()
     assert timezone.localtime(offer.go_live_at).date() == today + datetime.timedelta(days=2)
     assert timezone.localtime(offer.go_live_at).hour == 0
+
+
+def test_form_has_the_four_tabs_and_no_structure_field(client, people):
+    client.force_login(people["manager"])
+    content = client.get(url("add")).content.decode()
+    for tab in ("Description", "Modalités", "Compléments", "Publication"):
+        assert f">{tab}<" in content or f"{tab}\n" in content, tab
+    assert 'name="structure"' not in content
+    assert 'name="documents-TOTAL_FORMS"' in content
+
+
+def test_structure_cannot_be_moved_by_posting_it(client, people):
+    other = StructureFactory()
+    client.force_login(people["manager"])
+    client.post(url("add"), offer_form_data(structure=other.pk))
+    assert Offer.objects.get().structure == people["structure"]
+
+
+def test_users_without_structure_role_cannot_create(client, people):
+    client.force_login(UserFactory(structure=people["structure"], roles=[Role.OFFER_VIEWER]))
+    assert client.get(url("add")).status_code == 302
+    client.post(url("add"), offer_form_data())
+    client.force_login(UserFactory(structure=None, roles=[Role.REGIONAL_ADMIN]))
+    assert client.get(url("add")).status_code == 302
+    client.post(url("add"), offer_form_data())
+    assert not Offer.objects.exists()
