@@ -18,19 +18,40 @@ ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
 
 @pytest.fixture
-def browser_page(live_server, monkeypatch):
-    """A fresh Chromium page; Django's ORM is used from the test while Playwright's loop runs."""
+def chromium(live_server, monkeypatch):
+    """Debian's Chromium driven by Playwright; Django's ORM is used from the test while its loop runs."""
     from playwright.sync_api import sync_playwright
 
     monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(base_url=live_server.url, locale="fr-FR", accept_downloads=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium, live_server):
+    """Open a page in a new browser context (its own cookies: one per person of a story)."""
+    contexts = []
+
+    def open_page():
+        context = chromium.new_context(
+            base_url=live_server.url, locale="fr-FR", accept_downloads=True, viewport={"width": 1280, "height": 900}
+        )
+        contexts.append(context)
         page = context.new_page()
         page.set_default_timeout(15_000)
-        yield page
+        return page
+
+    yield open_page
+    for context in contexts:
         context.close()
-        browser.close()
+
+
+@pytest.fixture
+def browser_page(new_page):
+    """A fresh Chromium page."""
+    return new_page()
 
 
 def screenshot(page, name):
