@@ -60,16 +60,27 @@ def screenshot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def serious_violations(page):
-    """axe-core's serious and critical violations on the current page, as (rule, target) pairs."""
+def axe_violations(page, impacts=("serious", "critical")):
+    """axe-core's violations of the given impacts on the current page, as dicts
+    (rule id, impact, help text, the first targets)."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
     return [
-        (violation["id"], [node["target"] for node in violation["nodes"]][:3])
+        {
+            "id": violation["id"],
+            "impact": violation["impact"],
+            "help": violation["help"],
+            "targets": [node["target"] for node in violation["nodes"]][:5],
+        }
         for violation in results.response["violations"]
-        if violation["impact"] in {"serious", "critical"}
+        if violation["impact"] in impacts
     ]
+
+
+def serious_violations(page):
+    """axe-core's serious and critical violations on the current page, as (rule, target) pairs."""
+    return [(violation["id"], violation["targets"][:3]) for violation in axe_violations(page)]
 
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
