@@ -163,12 +163,8 @@ def test_the_guide_from_sign_up_to_a_stopped_offer(live_server, site, new_page):
     choose_own_password(admin, story, "offerer_admin")
     manager_email = "marc.gestion@sommeil-bearn.example.fr"
     validator_email = "ines.valide@sommeil-bearn.example.fr"
-    create_user(
-        admin, story, first_name="Marc", last_name="Gestion", email=manager_email, role=Role.OFFER_MANAGER
-    )
-    create_user(
-        admin, story, first_name="Inès", last_name="Valide", email=validator_email, role=Role.OFFER_VALIDATOR
-    )
+    create_user(admin, story, first_name="Marc", last_name="Gestion", email=manager_email, role=Role.OFFER_MANAGER)
+    create_user(admin, story, first_name="Inès", last_name="Valide", email=validator_email, role=Role.OFFER_VALIDATOR)
     assert User.objects.get(email=manager_email).has_role(Role.OFFER_MANAGER)
     validator_password = temporary_password(last_mail_to(validator_email))
 
@@ -257,6 +253,11 @@ def test_the_guide_from_sign_up_to_a_stopped_offer(live_server, site, new_page):
     content = Path(download_info.value.path()).read_bytes()
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert OFFER in text
+    # The uploaded document and the documents to provide are on the public page too.
+    assert "Attestation d'assurance" in public.content()
+    with public.expect_download() as download_info:
+        public.get_by_role("link", name=re.compile("Programme des ateliers")).click()
+    assert Path(download_info.value.path()).read_bytes() == PDF_DOCUMENT
 
     # 7. The Gestionnaire stops the publication; the offer leaves the public listing.
     manager.goto("/admin/snippets/offers/offer/")
