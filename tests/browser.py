@@ -60,6 +60,15 @@ def screenshot(page, name):
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
+def admin_log_in(page, email, password):
+    """Log in through Wagtail's login form (django-axes counts it like a real one)."""
+    page.goto("/admin/login/")
+    page.fill("input[name=username]", email)
+    page.fill("input[name=password]", password)
+    page.get_by_role("button", name="S'identifier").click()
+    page.wait_for_url(lambda url: "/admin/login/" not in url)
+
+
 def axe_violations(page, impacts=("serious", "critical")):
     """axe-core's violations of the given impacts on the current page, as dicts
     (rule id, impact, help text, the first targets)."""

@@ -12,7 +12,7 @@ import pytest
 
 from accounts.roles import Role
 from offers.models import Offer
-from tests.browser import ARTIFACTS, axe_violations, screenshot
+from tests.browser import ARTIFACTS, admin_log_in, axe_violations, screenshot
 from tests.factories.accounts import PASSWORD, StructureFactory, UserFactory
 from tests.factories.calendars import AvailabilityPeriodFactory
 from tests.factories.offers import OfferFactory
@@ -120,11 +120,7 @@ def test_admin_screens_have_no_critical_violation_of_our_markup(live_server, sit
     make_user, path = ADMIN_SCREENS[screen]
     user = make_user()
     page = browser_page
-    page.goto("/admin/login/")
-    page.fill("input[name=username]", user.email)
-    page.fill("input[name=password]", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url("**/admin/")
+    admin_log_in(page, user.email, PASSWORD)
     page.goto(path())
     page.wait_for_load_state("networkidle")
     assert page.url == live_server.url + path(), "the screen opened without a redirect"
