@@ -16,7 +16,12 @@ class ForcePasswordChangeMiddleware:
             and getattr(user, "must_change_password", False)
             and request.path.startswith("/admin/")
         ):
-            allowed = {reverse("sses_accounts:password_change"), reverse("wagtailadmin_logout")}
+            # The icon sprite is fetched by every admin page, the password page included.
+            allowed = {
+                reverse("sses_accounts:password_change"),
+                reverse("wagtailadmin_logout"),
+                reverse("wagtailadmin_sprite"),
+            }
             if request.path not in allowed and not request.path.startswith("/admin/jsi18n"):
                 return redirect("sses_accounts:password_change")
         return self.get_response(request)

@@ -28,7 +28,7 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 from offers import dashboard, permissions, views
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
-from offers.models import Discipline, Offer, SiteType, Theme
+from offers.models import Discipline, Offer, OfferState, SiteType, Theme
 
 
 class CalendarDateColumn(Column):
@@ -191,6 +191,16 @@ class OfferIndexView(IndexView):
                 _("PDF"), url=reverse("wagtailsnippets_offers_offer:pdf", args=[instance.pk]), icon_name="doc-full"
             )
         )
+        if instance.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and permissions.can_stop_offer(
+            user, instance
+        ):
+            buttons.append(
+                ListingButton(
+                    _("Stop the publication"),
+                    url=reverse("wagtailsnippets_offers_offer:stop", args=[instance.pk]),
+                    icon_name="cross",
+                )
+            )
         if permissions.can_duplicate_offer(user, instance):
             buttons.append(
                 ListingButton(
