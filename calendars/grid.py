@@ -2,6 +2,8 @@
 
 import calendar
 import datetime
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 
@@ -92,3 +94,46 @@ class MonthGrid:
             for lane in row.lanes:
                 lane.close(self.day_count)
         return self.rows
+
+
+class OverlapCounter:
+    """How many published offers overlap a period, for many periods at once, in two queries.
+
+    An offer counts for a period when their dates share a day and the offer either names no
+    discipline or names the period's. Per discipline, the offers' start and end dates are kept
+    sorted: the offers overlapping start..end are those starting on or before `end`, less those
+    ending before `start` (these start before `end` too), two binary searches per period instead
+    of a correlated SQL subquery per period (60 s at 5,000 periods and 20,000 offers)."""
+
+    def __init__(self, offers, start, end):
+        offers = offers.filter(period_start__lte=end, period_end__gte=start).order_by()
+        links = offers.model.disciplines.through.objects.filter(offer__in=offers.values("pk"))
+        disciplines_of = defaultdict(list)
+        for offer_id, discipline_id in links.values_list("offer_id", "discipline_id"):
+            disciplines_of[offer_id].append(discipline_id)
+        self.any_discipline = ([], [])
+        self.by_discipline = defaultdict(lambda: ([], []))
+        for pk, offer_start, offer_end in offers.values_list("pk", "period_start", "period_end"):
+            keys = disciplines_of.get(pk)
+            for starts, ends in [self.by_discipline[key] for key in keys] if keys else [self.any_discipline]:
+                starts.append(offer_start)
+                ends.append(offer_end)
+        for starts, ends in [self.any_discipline, *self.by_discipline.values()]:
+            starts.sort()
+            ends.sort()
+
+    def count(self, discipline_id, start, end):
+        total = 0
+        for starts, ends in (self.any_discipline, self.by_discipline.get(discipline_id, ((), ()))):
+            total += bisect_right(starts, end) - bisect_left(ends, start)
+        return total
+
+
+def annotate_published_offer_counts(periods, offers):
+    """Set `published_offer_count` on each period (a list), like `with_published_offer_count()`."""
+    if not periods:
+        return periods
+    counter = OverlapCounter(offers, min(p.start for p in periods), max(p.end for p in periods))
+    for period in periods:
+        period.published_offer_count = counter.count(period.discipline_id, period.start, period.end)
+    return periods

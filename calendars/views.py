@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.models import CopyView, CreateView, EditView, I
 from accounts.models import Structure
 from calendars import ical
 from calendars.forms import MONTH_FORMAT, CalendarFilterForm, InstituteProfileForm
-from calendars.grid import MonthGrid, add_months
+from calendars.grid import MonthGrid, add_months, annotate_published_offer_counts
 from calendars.models import AvailabilityPeriod, InstituteProfile, overlapping_periods
 from calendars.permissions import can_view_calendar, can_view_offer_matches, can_write_periods
 from offers.models import Offer
@@ -54,10 +54,9 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
         periods = (
             form.filter(AvailabilityPeriod.objects.visible().overlapping(grid.first_day, grid.last_day))
             .select_related("institute", "discipline")
-            .with_published_offer_count()
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
         )
-        grid.fill(periods)
+        grid.fill(annotate_published_offer_counts(list(periods), Offer.objects.published()))
         institutes = (
             Structure.objects.filter(pk__in={row.institute.pk for row in grid.rows})
             .select_related("institute_profile")

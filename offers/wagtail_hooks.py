@@ -122,6 +122,13 @@ class OfferEditView(EditView):
 class OfferIndexView(IndexView):
     default_ordering = None
 
+    def get_context_data(self, *args, **kwargs):
+        if self.is_export:
+            # The export needs only the filtered, ordered queryset. The listing context would load
+            # every row before the first byte (`items_count = len(object_list)`, the table).
+            return {"object_list": self.object_list}
+        return super().get_context_data(*args, **kwargs)
+
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
 
