@@ -3,11 +3,13 @@
 from django import forms
 from django.db.models import Exists, OuterRef
 from django.urls import path, reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.widgets import ListingButton
+from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -103,6 +105,13 @@ class OfferCreateView(CreateView):
         return Offer(structure=self.request.user.structure, author=self.request.user, live=False)
 
 
+def export_disciplines(offer):
+    prefetched = getattr(offer, "_prefetched_objects_cache", {}).get("disciplines")
+    if prefetched is None:
+        return offer.disciplines_display()
+    return ", ".join(sorted(discipline.name for discipline in prefetched))
+
+
 class BatchedQuerySetIterable:
     """Iterate a queryset by chunks (prefetches run per chunk): bounded memory for large exports."""
 
@@ -128,6 +137,26 @@ class OfferIndexView(IndexView):
             # every row before the first byte (`items_count = len(object_list)`, the table).
             return {"object_list": self.object_list}
         return super().get_context_data(*args, **kwargs)
+
+    @cached_property
+    def export_getters(self):
+        """One getter per exported column, built once per export: the display values come from
+        label dictionaries (Django's `get_FOO_display()` hashes the choices on every call) and the
+        disciplines from the prefetched rows (the parental manager builds a queryset per call)."""
+        department_labels = {value: str(label) for value, label in Offer._meta.get_field("department").flatchoices}
+        period_labels = {value: str(label) for value, label in Offer._meta.get_field("period_kind").flatchoices}
+        special = {
+            "get_department_display": lambda offer: department_labels.get(offer.department, offer.department),
+            "get_period_kind_display": lambda offer: period_labels.get(offer.period_kind, offer.period_kind),
+            "disciplines_display": export_disciplines,
+        }
+        return [
+            (field, special.get(field) or (lambda offer, field=field: multigetattr(offer, field)))
+            for field in self.list_export
+        ]
+
+    def to_row_dict(self, item):
+        return {field: getter(item) for field, getter in self.export_getters}
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
