@@ -6,6 +6,11 @@ from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from django.utils.formats import date_format
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
+
 
 def add_months(month, delta):
     """The first day of the month `delta` months after `month` (December + 1 → January)."""
@@ -28,6 +33,7 @@ class Lane:
 
     cells: list = field(default_factory=list)  # (colspan, Bar or None)
     last_day: int = 0
+    html: str = ""  # the row's <td> cells, set by MonthGrid.render()
 
     def add(self, bar):
         if bar.first_day > self.last_day + 1:
@@ -94,6 +100,98 @@ class MonthGrid:
             for lane in row.lanes:
                 lane.close(self.day_count)
         return self.rows
+
+    def render(self):
+        """Pre-render every lane's cells in one pass (see CellRenderer), for the template to print."""
+        renderer = CellRenderer()
+        for row in self.rows:
+            heading = f"{escape(row.institute.name)} – {escape(row.discipline.name)}"
+            for lane in row.lanes:
+                lane.html = mark_safe("".join(renderer.cell(span, bar, heading) for span, bar in lane.cells))
+        return self.rows
+
+
+class CellRenderer:
+    """The HTML of the month view's cells, built with string formatting: at 5,000 periods the
+    template language spent seconds on the per-bar tags (translations, date filters, loops). The
+    markup and the translated texts are those the template had; the translations, dates and
+    modality labels are computed once per distinct value."""
+
+    def __init__(self):
+        from calendars.models import Modality
+
+        self.modalities = [(value, str(label)) for value, label in Modality.choices]
+        self.cache = {}
+
+    def memo(self, key, compute):
+        try:
+            return self.cache[key]
+        except KeyError:
+            value = self.cache[key] = compute()
+            return value
+
+    def students(self, count):
+        return self.memo(("students", count), lambda: ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count})
+
+    def offers(self, count):
+        return self.memo(("offers", count), lambda: ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count})
+
+    def overlapping(self, count):
+        if not count:
+            return self.memo("no-offer", lambda: gettext("No published offer overlaps this period yet."))
+        return self.memo(
+            ("overlapping", count),
+            lambda: ngettext(
+                "%(counter)s published offer overlaps this period",
+                "%(counter)s published offers overlap this period",
+                count,
+            )
+            % {"counter": count},
+        )
+
+    def dates(self, start, end):
+        return self.memo(
+            ("dates", start, end),
+            lambda: gettext("From %(start)s to %(end)s")
+            % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")},
+        )
+
+    def modalities_text(self, values):
+        values = tuple(values or ())
+
+        def compute():
+            labels = [label for value, label in self.modalities if value in values]
+            return escape(f"{gettext('Modalities:')} {', '.join(labels) if labels else gettext('not specified')}")
+
+        return self.memo(("modalities", values), compute)
+
+    def cell(self, span, bar, heading):
+        if bar is None:
+            return f'<td colspan="{span}"></td>'
+        period = bar.period
+        pk = period.pk
+        count = period.published_offer_count
+        label = escape(self.students(period.student_count))
+        if count:
+            label = f"{label} · {escape(self.offers(count))}"
+        classes = "sses-cal-bar"
+        if bar.starts_before:
+            classes += " sses-cal-continues-before"
+        if bar.ends_after:
+            classes += " sses-cal-continues-after"
+        comment = f"<span>{escape(gettext('Comment:'))} {escape(period.comment)}</span>" if period.comment else ""
+        return (
+            f'<td colspan="{span}" class="sses-cal-cell">'
+            f'<div class="{classes}" tabindex="0" aria-describedby="period-{pk}-details" data-period="{pk}">{label}</div>'
+            f'<div class="sses-cal-tooltip" role="tooltip" id="period-{pk}-details">'
+            f"<strong>{heading}</strong>"
+            f"<span>{escape(self.dates(period.start, period.end))}</span>"
+            f"<span>{escape(self.students(period.student_count))}</span>"
+            f"<span>{self.modalities_text(period.modalities)}</span>"
+            f"{comment}"
+            f"<span>{escape(self.overlapping(count))}</span>"
+            "</div></td>"
+        )
 
 
 class OverlapCounter:

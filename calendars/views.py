@@ -57,6 +57,7 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
         )
         grid.fill(annotate_published_offer_counts(list(periods), Offer.objects.published()))
+        grid.render()
         institutes = (
             Structure.objects.filter(pk__in={row.institute.pk for row in grid.rows})
             .select_related("institute_profile")
