@@ -131,29 +131,38 @@ class CellRenderer:
             return value
 
     def students(self, count):
-        return self.memo(("students", count), lambda: ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count})
+        return self.memo(
+            ("students", count),
+            lambda: ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count},
+        )
 
     def offers(self, count):
-        return self.memo(("offers", count), lambda: ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count})
+        return self.memo(
+            ("offers", count), lambda: ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count}
+        )
 
     def overlapping(self, count):
         if not count:
             return self.memo("no-offer", lambda: gettext("No published offer overlaps this period yet."))
         return self.memo(
             ("overlapping", count),
-            lambda: ngettext(
-                "%(counter)s published offer overlaps this period",
-                "%(counter)s published offers overlap this period",
-                count,
-            )
-            % {"counter": count},
+            lambda: (
+                ngettext(
+                    "%(counter)s published offer overlaps this period",
+                    "%(counter)s published offers overlap this period",
+                    count,
+                )
+                % {"counter": count}
+            ),
         )
 
     def dates(self, start, end):
         return self.memo(
             ("dates", start, end),
-            lambda: gettext("From %(start)s to %(end)s")
-            % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")},
+            lambda: (
+                gettext("From %(start)s to %(end)s")
+                % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")}
+            ),
         )
 
     def modalities_text(self, values):
@@ -182,7 +191,8 @@ class CellRenderer:
         comment = f"<span>{escape(gettext('Comment:'))} {escape(period.comment)}</span>" if period.comment else ""
         return (
             f'<td colspan="{span}" class="sses-cal-cell">'
-            f'<div class="{classes}" tabindex="0" aria-describedby="period-{pk}-details" data-period="{pk}">{label}</div>'
+            f'<div class="{classes}" tabindex="0" aria-describedby="period-{pk}-details" data-period="{pk}">'
+            f"{label}</div>"
             f'<div class="sses-cal-tooltip" role="tooltip" id="period-{pk}-details">'
             f"<strong>{heading}</strong>"
             f"<span>{escape(self.dates(period.start, period.end))}</span>"

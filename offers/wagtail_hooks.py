@@ -2,6 +2,7 @@
 
 from django import forms
 from django.db.models import Exists, OuterRef
+from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +23,7 @@ from wagtail.snippets.views.chooser import (
 )
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from offers import dashboard, permissions, views
+from offers import dashboard, permissions, views, xlsx
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, SiteType, Theme
@@ -157,6 +158,22 @@ class OfferIndexView(IndexView):
 
     def to_row_dict(self, item):
         return {field: getter(item) for field, getter in self.export_getters}
+
+    def write_xlsx_response(self, queryset):
+        """Stream the workbook while the rows are read (Wagtail builds it whole with openpyxl first)."""
+        header = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = (
+            [
+                self.preprocess_field_value(field, value, self.FORMAT_XLSX)
+                for field, value in self.to_row_dict(item).items()
+            ]
+            for item in queryset
+        )
+        response = StreamingHttpResponse(
+            xlsx.stream_xlsx(header, rows, title=str(_("Offers"))), content_type=xlsx.CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.xlsx"'
+        return response
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
         return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
