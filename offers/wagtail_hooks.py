@@ -131,6 +131,7 @@ class OfferEditView(EditView):
 
 class OfferIndexView(IndexView):
     default_ordering = None
+    export_chunk_size = 1000  # offers in memory at once during an export
 
     def get_context_data(self, *args, **kwargs):
         if self.is_export:
@@ -176,7 +177,7 @@ class OfferIndexView(IndexView):
         return response
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
+        return super().as_spreadsheet(BatchedQuerySetIterable(queryset, self.export_chunk_size), spreadsheet_format)
 
     def get_heading(self, queryset, field):
         return super().get_heading(getattr(queryset, "queryset", queryset), field)
