@@ -5,9 +5,9 @@ import datetime
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape  # Django's escape() is this, behind a lazy-string check per call
 
 from django.utils.formats import date_format
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -133,20 +133,21 @@ class CellRenderer:
     def students(self, count):
         return self.memo(
             ("students", count),
-            lambda: ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count},
+            lambda: escape(ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count}),
         )
 
     def offers(self, count):
         return self.memo(
-            ("offers", count), lambda: ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count}
+            ("offers", count),
+            lambda: escape(ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count}),
         )
 
     def overlapping(self, count):
         if not count:
-            return self.memo("no-offer", lambda: gettext("No published offer overlaps this period yet."))
+            return self.memo("no-offer", lambda: escape(gettext("No published offer overlaps this period yet.")))
         return self.memo(
             ("overlapping", count),
-            lambda: (
+            lambda: escape(
                 ngettext(
                     "%(counter)s published offer overlaps this period",
                     "%(counter)s published offers overlap this period",
@@ -156,23 +157,29 @@ class CellRenderer:
             ),
         )
 
+    def date(self, day):
+        return self.memo(("date", day), lambda: date_format(day, "j F Y"))
+
     def dates(self, start, end):
-        return self.memo(
-            ("dates", start, end),
-            lambda: (
-                gettext("From %(start)s to %(end)s")
-                % {"start": date_format(start, "j F Y"), "end": date_format(end, "j F Y")}
-            ),
-        )
+        template = self.memo("from-to", lambda: gettext("From %(start)s to %(end)s"))
+        return escape(template % {"start": self.date(start), "end": self.date(end)})
 
     def modalities_text(self, values):
         values = tuple(values or ())
 
         def compute():
+            # (gettext outside f-strings: makemessages does not read inside them)
+            prefix, none = gettext("Modalities:"), gettext("not specified")
             labels = [label for value, label in self.modalities if value in values]
-            return escape(f"{gettext('Modalities:')} {', '.join(labels) if labels else gettext('not specified')}")
+            return escape(f"{prefix} {', '.join(labels) if labels else none}")
 
         return self.memo(("modalities", values), compute)
+
+    def comment(self, text):
+        if not text:
+            return ""
+        prefix = self.memo("comment", lambda: escape(gettext("Comment:")))
+        return f"<span>{prefix} {escape(text)}</span>"
 
     def cell(self, span, bar, heading):
         if bar is None:
@@ -180,26 +187,24 @@ class CellRenderer:
         period = bar.period
         pk = period.pk
         count = period.published_offer_count
-        label = escape(self.students(period.student_count))
-        if count:
-            label = f"{label} · {escape(self.offers(count))}"
+        students = self.students(period.student_count)
+        label = f"{students} · {self.offers(count)}" if count else students
         classes = "sses-cal-bar"
         if bar.starts_before:
             classes += " sses-cal-continues-before"
         if bar.ends_after:
             classes += " sses-cal-continues-after"
-        comment = f"<span>{escape(gettext('Comment:'))} {escape(period.comment)}</span>" if period.comment else ""
         return (
             f'<td colspan="{span}" class="sses-cal-cell">'
             f'<div class="{classes}" tabindex="0" aria-describedby="period-{pk}-details" data-period="{pk}">'
             f"{label}</div>"
             f'<div class="sses-cal-tooltip" role="tooltip" id="period-{pk}-details">'
             f"<strong>{heading}</strong>"
-            f"<span>{escape(self.dates(period.start, period.end))}</span>"
-            f"<span>{escape(self.students(period.student_count))}</span>"
+            f"<span>{self.dates(period.start, period.end)}</span>"
+            f"<span>{students}</span>"
             f"<span>{self.modalities_text(period.modalities)}</span>"
-            f"{comment}"
-            f"<span>{escape(self.overlapping(count))}</span>"
+            f"{self.comment(period.comment)}"
+            f"<span>{self.overlapping(count)}</span>"
             "</div></td>"
         )
 

@@ -42,6 +42,13 @@ class CalendarAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+# What the month view reads (thousands of rows: no timestamps, addresses or descriptions to load).
+MONTH_FIELDS = [
+    *("institute_id", "discipline_id", "student_count", "start", "end", "modalities", "comment"),
+    *("institute__name", "institute__city", "institute__department", "discipline__name"),
+]
+
+
 class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     template_name = "calendars/calendar.html"
     page_title = gettext_lazy("Students' calendar")
@@ -54,6 +61,7 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
         periods = (
             form.filter(AvailabilityPeriod.objects.visible().overlapping(grid.first_day, grid.last_day))
             .select_related("institute", "discipline")
+            .only(*MONTH_FIELDS)
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
         )
         grid.fill(annotate_published_offer_counts(list(periods), Offer.objects.published()))
