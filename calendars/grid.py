@@ -2,7 +2,14 @@
 
 import calendar
 import datetime
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 from dataclasses import dataclass, field
+from html import escape  # Django's escape() is this, behind a lazy-string check per call
+
+from django.utils.formats import date_format
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, ngettext
 
 
 def add_months(month, delta):
@@ -26,6 +33,7 @@ class Lane:
 
     cells: list = field(default_factory=list)  # (colspan, Bar or None)
     last_day: int = 0
+    html: str = ""  # the row's <td> cells, set by MonthGrid.render()
 
     def add(self, bar):
         if bar.first_day > self.last_day + 1:
@@ -92,3 +100,153 @@ class MonthGrid:
             for lane in row.lanes:
                 lane.close(self.day_count)
         return self.rows
+
+    def render(self):
+        """Pre-render every lane's cells in one pass (see CellRenderer), for the template to print."""
+        renderer = CellRenderer()
+        for row in self.rows:
+            heading = f"{escape(row.institute.name)} – {escape(row.discipline.name)}"
+            for lane in row.lanes:
+                lane.html = mark_safe("".join(renderer.cell(span, bar, heading) for span, bar in lane.cells))
+        return self.rows
+
+
+class CellRenderer:
+    """The HTML of the month view's cells, built with string formatting: at 5,000 periods the
+    template language spent seconds on the per-bar tags (translations, date filters, loops). The
+    markup and the translated texts are those the template had; the translations, dates and
+    modality labels are computed once per distinct value."""
+
+    def __init__(self):
+        from calendars.models import Modality
+
+        self.modalities = [(value, str(label)) for value, label in Modality.choices]
+        self.cache = {}
+
+    def memo(self, key, compute):
+        try:
+            return self.cache[key]
+        except KeyError:
+            value = self.cache[key] = compute()
+            return value
+
+    def students(self, count):
+        return self.memo(
+            ("students", count),
+            lambda: escape(ngettext("%(counter)s student", "%(counter)s students", count) % {"counter": count}),
+        )
+
+    def offers(self, count):
+        return self.memo(
+            ("offers", count),
+            lambda: escape(ngettext("%(counter)s offer", "%(counter)s offers", count) % {"counter": count}),
+        )
+
+    def overlapping(self, count):
+        if not count:
+            return self.memo("no-offer", lambda: escape(gettext("No published offer overlaps this period yet.")))
+        return self.memo(
+            ("overlapping", count),
+            lambda: escape(
+                ngettext(
+                    "%(counter)s published offer overlaps this period",
+                    "%(counter)s published offers overlap this period",
+                    count,
+                )
+                % {"counter": count}
+            ),
+        )
+
+    def date(self, day):
+        return self.memo(("date", day), lambda: date_format(day, "j F Y"))
+
+    def dates(self, start, end):
+        template = self.memo("from-to", lambda: gettext("From %(start)s to %(end)s"))
+        return escape(template % {"start": self.date(start), "end": self.date(end)})
+
+    def modalities_text(self, values):
+        values = tuple(values or ())
+
+        def compute():
+            # (gettext outside f-strings: makemessages does not read inside them)
+            prefix, none = gettext("Modalities:"), gettext("not specified")
+            labels = [label for value, label in self.modalities if value in values]
+            return escape(f"{prefix} {', '.join(labels) if labels else none}")
+
+        return self.memo(("modalities", values), compute)
+
+    def comment(self, text):
+        if not text:
+            return ""
+        prefix = self.memo("comment", lambda: escape(gettext("Comment:")))
+        return f"<span>{prefix} {escape(text)}</span>"
+
+    def cell(self, span, bar, heading):
+        if bar is None:
+            return f'<td colspan="{span}"></td>'
+        period = bar.period
+        pk = period.pk
+        count = period.published_offer_count
+        students = self.students(period.student_count)
+        label = f"{students} · {self.offers(count)}" if count else students
+        classes = "sses-cal-bar"
+        if bar.starts_before:
+            classes += " sses-cal-continues-before"
+        if bar.ends_after:
+            classes += " sses-cal-continues-after"
+        return (
+            f'<td colspan="{span}" class="sses-cal-cell">'
+            f'<div class="{classes}" tabindex="0" aria-describedby="period-{pk}-details" data-period="{pk}">'
+            f"{label}</div>"
+            f'<div class="sses-cal-tooltip" role="tooltip" id="period-{pk}-details">'
+            f"<strong>{heading}</strong>"
+            f"<span>{self.dates(period.start, period.end)}</span>"
+            f"<span>{students}</span>"
+            f"<span>{self.modalities_text(period.modalities)}</span>"
+            f"{self.comment(period.comment)}"
+            f"<span>{self.overlapping(count)}</span>"
+            "</div></td>"
+        )
+
+
+class OverlapCounter:
+    """How many published offers overlap a period, for many periods at once, in two queries.
+
+    An offer counts for a period when their dates share a day and the offer either names no
+    discipline or names the period's. Per discipline, the offers' start and end dates are kept
+    sorted: the offers overlapping start..end are those starting on or before `end`, less those
+    ending before `start` (these start before `end` too), two binary searches per period instead
+    of a correlated SQL subquery per period (60 s at 5,000 periods and 20,000 offers)."""
+
+    def __init__(self, offers, start, end):
+        offers = offers.filter(period_start__lte=end, period_end__gte=start).order_by()
+        links = offers.model.disciplines.through.objects.filter(offer__in=offers.values("pk"))
+        disciplines_of = defaultdict(list)
+        for offer_id, discipline_id in links.values_list("offer_id", "discipline_id"):
+            disciplines_of[offer_id].append(discipline_id)
+        self.any_discipline = ([], [])
+        self.by_discipline = defaultdict(lambda: ([], []))
+        for pk, offer_start, offer_end in offers.values_list("pk", "period_start", "period_end"):
+            keys = disciplines_of.get(pk)
+            for starts, ends in [self.by_discipline[key] for key in keys] if keys else [self.any_discipline]:
+                starts.append(offer_start)
+                ends.append(offer_end)
+        for starts, ends in [self.any_discipline, *self.by_discipline.values()]:
+            starts.sort()
+            ends.sort()
+
+    def count(self, discipline_id, start, end):
+        total = 0
+        for starts, ends in (self.any_discipline, self.by_discipline.get(discipline_id, ((), ()))):
+            total += bisect_right(starts, end) - bisect_left(ends, start)
+        return total
+
+
+def annotate_published_offer_counts(periods, offers):
+    """Set `published_offer_count` on each period (a list), like `with_published_offer_count()`."""
+    if not periods:
+        return periods
+    counter = OverlapCounter(offers, min(p.start for p in periods), max(p.end for p in periods))
+    for period in periods:
+        period.published_offer_count = counter.count(period.discipline_id, period.start, period.end)
+    return periods

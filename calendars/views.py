@@ -19,7 +19,7 @@ from wagtail.admin.views.generic.models import CopyView, CreateView, EditView, I
 from accounts.models import Structure
 from calendars import ical
 from calendars.forms import MONTH_FORMAT, CalendarFilterForm, InstituteProfileForm
-from calendars.grid import MonthGrid, add_months
+from calendars.grid import MonthGrid, add_months, annotate_published_offer_counts
 from calendars.models import AvailabilityPeriod, InstituteProfile, overlapping_periods
 from calendars.permissions import can_view_calendar, can_view_offer_matches, can_write_periods
 from offers.models import Offer
@@ -42,6 +42,13 @@ class CalendarAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+# What the month view reads (thousands of rows: no timestamps, addresses or descriptions to load).
+MONTH_FIELDS = [
+    *("institute_id", "discipline_id", "student_count", "start", "end", "modalities", "comment"),
+    *("institute__name", "institute__city", "institute__department", "discipline__name"),
+]
+
+
 class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     template_name = "calendars/calendar.html"
     page_title = gettext_lazy("Students' calendar")
@@ -54,10 +61,11 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
         periods = (
             form.filter(AvailabilityPeriod.objects.visible().overlapping(grid.first_day, grid.last_day))
             .select_related("institute", "discipline")
-            .with_published_offer_count()
+            .only(*MONTH_FIELDS)
             .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
         )
-        grid.fill(periods)
+        grid.fill(annotate_published_offer_counts(list(periods), Offer.objects.published()))
+        grid.render()
         institutes = (
             Structure.objects.filter(pk__in={row.institute.pk for row in grid.rows})
             .select_related("institute_profile")

@@ -3,6 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
+from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -12,6 +13,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
+from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
@@ -25,7 +27,7 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from offers import dashboard, permissions, views
+from offers import dashboard, permissions, views, xlsx
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
@@ -128,6 +130,13 @@ class OfferCreateView(CreateView):
         return Offer(structure=self.request.user.structure, author=self.request.user, live=False)
 
 
+def export_disciplines(offer):
+    prefetched = getattr(offer, "_prefetched_objects_cache", {}).get("disciplines")
+    if prefetched is None:
+        return offer.disciplines_display()
+    return ", ".join(sorted(discipline.name for discipline in prefetched))
+
+
 class BatchedQuerySetIterable:
     """Iterate a queryset by chunks (prefetches run per chunk): bounded memory for large exports."""
 
@@ -171,6 +180,50 @@ SEARCH_MAX_LENGTH = 200
 
 class OfferIndexView(IndexView):
     default_ordering = None
+    export_chunk_size = 1000  # offers in memory at once during an export
+
+    def get_context_data(self, *args, **kwargs):
+        if self.is_export:
+            # The export needs only the filtered, ordered queryset. The listing context would load
+            # every row before the first byte (`items_count = len(object_list)`, the table).
+            return {"object_list": self.object_list}
+        return super().get_context_data(*args, **kwargs)
+
+    @cached_property
+    def export_getters(self):
+        """One getter per exported column, built once per export: the display values come from
+        label dictionaries (Django's `get_FOO_display()` hashes the choices on every call) and the
+        disciplines from the prefetched rows (the parental manager builds a queryset per call)."""
+        department_labels = {value: str(label) for value, label in Offer._meta.get_field("department").flatchoices}
+        period_labels = {value: str(label) for value, label in Offer._meta.get_field("period_kind").flatchoices}
+        special = {
+            "get_department_display": lambda offer: department_labels.get(offer.department, offer.department),
+            "get_period_kind_display": lambda offer: period_labels.get(offer.period_kind, offer.period_kind),
+            "disciplines_display": export_disciplines,
+        }
+        return [
+            (field, special.get(field) or (lambda offer, field=field: multigetattr(offer, field)))
+            for field in self.list_export
+        ]
+
+    def to_row_dict(self, item):
+        return {field: getter(item) for field, getter in self.export_getters}
+
+    def write_xlsx_response(self, queryset):
+        """Stream the workbook while the rows are read (Wagtail builds it whole with openpyxl first)."""
+        header = [self.get_heading(queryset, field) for field in self.list_export]
+        rows = (
+            [
+                self.preprocess_field_value(field, value, self.FORMAT_XLSX)
+                for field, value in self.to_row_dict(item).items()
+            ]
+            for item in queryset
+        )
+        response = StreamingHttpResponse(
+            xlsx.stream_xlsx(header, rows, title=str(_("Offers"))), content_type=xlsx.CONTENT_TYPE
+        )
+        response["Content-Disposition"] = f'attachment; filename="{self.get_filename()}.xlsx"'
+        return response
 
     @cached_property
     def search_query(self):
@@ -178,7 +231,7 @@ class OfferIndexView(IndexView):
         return super().search_query[:SEARCH_MAX_LENGTH]
 
     def as_spreadsheet(self, queryset, spreadsheet_format):
-        return super().as_spreadsheet(BatchedQuerySetIterable(queryset), spreadsheet_format)
+        return super().as_spreadsheet(BatchedQuerySetIterable(queryset, self.export_chunk_size), spreadsheet_format)
 
     def get_heading(self, queryset, field):
         return super().get_heading(getattr(queryset, "queryset", queryset), field)
