@@ -1,9 +1,11 @@
 from django import forms
 from django.contrib.auth import password_validation
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 from dsfr.forms import DsfrBaseForm
 from wagtail.admin.forms.auth import LoginForm as WagtailLoginForm
 
+from accounts.emails import deliver_email
 from accounts.models import Structure, User
 from accounts.roles import Role
 from accounts.uploads import validate_logo
@@ -252,3 +254,16 @@ class ForcedPasswordChangeForm(forms.Form):
         self.user.must_change_password = False
         self.user.save()
         return self.user
+
+
+def queued_password_reset_form(form_class):
+    """The password-reset form whose e-mail goes through our queue (retried if the mail server is
+    down), like every other e-mail of the portal, instead of being sent during the request."""
+
+    class QueuedPasswordResetForm(form_class):
+        def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
+            subject = " ".join(render_to_string(subject_template_name, context).split())
+            body = render_to_string(email_template_name, context)
+            deliver_email.enqueue(subject=subject, body=body, recipient=to_email)
+
+    return QueuedPasswordResetForm

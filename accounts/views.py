@@ -12,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from wagtail.admin.views import account as wagtail_account
 
-from accounts.forms import SignupStructureForm, SignupUserForm
+from accounts.forms import SignupStructureForm, SignupUserForm, queued_password_reset_form
 from accounts.models import Structure
 from accounts.notifications import notify_signup
 from accounts.ratelimit import limit_reached
@@ -117,6 +117,9 @@ def signup_done(request):
 class PasswordResetView(wagtail_account.PasswordResetView):
     """Wagtail's password reset, limited per address. The answer is the same whether or not
     the e-mail address is known (Wagtail already redirects to the same page)."""
+
+    def get_form_class(self):
+        return queued_password_reset_form(super().get_form_class())
 
     def post(self, request, *args, **kwargs):
         if limit_reached(

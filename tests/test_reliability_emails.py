@@ -14,6 +14,7 @@ from django_tasks_db.models import DBTaskResult
 from freezegun import freeze_time
 
 from accounts.emails import send_templated_email
+from tests.factories.accounts import UserFactory
 
 # The worker opens its own (exclusive) transactions: the test cannot run inside one.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -114,3 +115,17 @@ def test_make_run_starts_the_worker_next_to_the_server():
     assert "manage.py db_worker --queue-name '*' & WORKER=$!" in recipe
     assert "trap 'kill $WORKER" in recipe, "the worker stops with the server"
     assert "manage.py runserver" in recipe
+
+
+def test_password_reset_email_waits_in_the_queue_too(queue, settings, client):
+    settings.EMAIL_BACKEND = LOCMEM
+    UserFactory(email="oubli@example.org")
+
+    response = client.post("/admin/password_reset/", {"email": "oubli@example.org"})
+
+    assert response.status_code == 302
+    assert mail.outbox == []
+    assert statuses() == ["READY"]
+    run_worker()
+    assert mail.outbox[0].to == ["oubli@example.org"]
+    assert "/admin/password_reset/confirm/" in mail.outbox[0].body
