@@ -7,7 +7,7 @@ from PIL import Image
 
 from accounts.models import Structure, User
 from accounts.roles import Role
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import SIGNUP_STRUCTURE, UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,17 +22,7 @@ def _fresh_rate_limits():
     cache.clear()
 
 
-STRUCTURE = {
-    "offerer_type": "association",
-    "name": "Association Santé Jeunes",
-    "address": "3 rue des Lilas",
-    "postcode": "40000",
-    "city": "Mont-de-Marsan",
-    "representative_last_name": "Dupont",
-    "representative_first_name": "Anne",
-    "representative_function": "Présidente",
-    "description": "Prévention auprès des jeunes.",
-}
+STRUCTURE = SIGNUP_STRUCTURE
 PERSON = {
     "first_name": "Paul",
     "last_name": "Martin",

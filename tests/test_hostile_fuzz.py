@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from accounts.models import Structure, User
 from accounts.roles import Role
 from offers.models import Offer
-from tests.factories.accounts import StructureFactory, UserFactory
+from tests.factories.accounts import SIGNUP_STRUCTURE, StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory, offer_form_data
 
 pytestmark = pytest.mark.django_db
@@ -90,17 +90,7 @@ def fuzzed(valid):
 
 # Sign-up wizard -------------------------------------------------------------------------------
 
-STRUCTURE = {
-    "offerer_type": "association",
-    "name": "Association Santé Jeunes",
-    "address": "3 rue des Lilas",
-    "postcode": "40000",
-    "city": "Mont-de-Marsan",
-    "representative_last_name": "Dupont",
-    "representative_first_name": "Anne",
-    "representative_function": "Présidente",
-    "description": "Prévention auprès des jeunes.",
-}
+STRUCTURE = SIGNUP_STRUCTURE
 PERSON = {
     "first_name": "Paul",
     "last_name": "Martin",

@@ -13,24 +13,14 @@ from freezegun import freeze_time
 
 from accounts.models import Structure, User
 from accounts.roles import Role
-from tests.factories.accounts import StructureFactory, UserFactory
+from tests.factories.accounts import SIGNUP_STRUCTURE, StructureFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 RESET = "/admin/password_reset/"
 LIMITED_RESET = "Trop de demandes de réinitialisation"
 LIMITED_SIGNUP = "Trop de tentatives d'inscription"
-STRUCTURE = {
-    "offerer_type": "association",
-    "name": "Association Santé Jeunes",
-    "address": "3 rue des Lilas",
-    "postcode": "40000",
-    "city": "Mont-de-Marsan",
-    "representative_last_name": "Dupont",
-    "representative_first_name": "Anne",
-    "representative_function": "Présidente",
-    "description": "Prévention auprès des jeunes.",
-}
+STRUCTURE = SIGNUP_STRUCTURE
 
 
 def person(email):

@@ -16,7 +16,7 @@ from PIL import Image
 
 from accounts.roles import Role
 from offers.models import Offer, OfferDocument
-from tests.factories.accounts import StructureFactory, UserFactory
+from tests.factories.accounts import SIGNUP_STRUCTURE, StructureFactory, UserFactory
 from tests.factories.offers import offer_form_data
 
 pytestmark = pytest.mark.django_db
@@ -24,17 +24,7 @@ pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 SVG_SCRIPT = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>'
 HTML_SCRIPT = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
-STRUCTURE = {
-    "offerer_type": "association",
-    "name": "Association Santé Jeunes",
-    "address": "3 rue des Lilas",
-    "postcode": "40000",
-    "city": "Mont-de-Marsan",
-    "representative_last_name": "Dupont",
-    "representative_first_name": "Anne",
-    "representative_function": "Présidente",
-    "description": "Prévention auprès des jeunes.",
-}
+STRUCTURE = SIGNUP_STRUCTURE
 TOO_LARGE = "est trop volumineux"
 NOT_AN_IMAGE = ("Téléversez une image PNG, JPEG, GIF ou WebP.", "Téléversez une image valide.")
 MISMATCH = "Le contenu du fichier ne correspond pas à son extension"

@@ -45,3 +45,17 @@ class UserFactory(factory.django.DjangoModelFactory):
         self.save()
         if extracted:
             self.groups.set(Group.objects.filter(name__in=[role.value for role in extracted]))
+
+
+# POST data of the sign-up wizard's first step, valid by default.
+SIGNUP_STRUCTURE = {
+    "offerer_type": "association",
+    "name": "Association Santé Jeunes",
+    "address": "3 rue des Lilas",
+    "postcode": "40000",
+    "city": "Mont-de-Marsan",
+    "representative_last_name": "Dupont",
+    "representative_first_name": "Anne",
+    "representative_function": "Présidente",
+    "description": "Prévention auprès des jeunes.",
+}
