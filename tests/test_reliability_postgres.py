@@ -41,13 +41,17 @@ def get(url):
         return error.code, error.read().decode()
 
 
+SERVER_APPLICATION_NAME = "sses-fault-test"
+
+
 def cut_other_connections():
-    """Kill every connection to the test database but ours: what a PostgreSQL restart does to
-    the server's persistent connections, without disturbing anyone else's database."""
+    """Kill the test server's connections (named by `application_name`): what a PostgreSQL restart
+    does to its persistent connections, without touching the test's own or any other process's."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-            " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database()"
+            " AND application_name = %s",
+            [SERVER_APPLICATION_NAME],
         )
         return len(cursor.fetchall())
 
@@ -61,7 +65,8 @@ def start_server(**env):
     environment = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}",
+        "DATABASE_URL": f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+        f"?application_name={SERVER_APPLICATION_NAME}",
         **env,
     }
     server = subprocess.Popen(
