@@ -38,16 +38,21 @@ def _store_logo(logo):
     return default_storage.save(f"structures/logos/{uuid.uuid4().hex}{extension}", logo)
 
 
+def _signup_limited(request, form, scope, limit):
+    """Count a sign-up attempt from this address; once over `limit`, put the French refusal on the form."""
+    if not limit_reached(scope, request, limit, settings.SIGNUP_RATE_PERIOD):
+        return False
+    form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+    return True
+
+
 def signup_structure(request):
     stored = request.session.get(STRUCTURE_KEY, {})
     status = 200
     if request.method == "POST":
         form = SignupStructureForm(request.POST, request.FILES)
         # Each logo is written to disk before the sign-up ends: bound how many one address may upload.
-        if request.FILES and limit_reached(
-            "signup_logo", request, 2 * settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_PERIOD
-        ):
-            form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+        if request.FILES and _signup_limited(request, form, "signup_logo", 2 * settings.SIGNUP_RATE_LIMIT):
             status = 429
         elif form.is_valid():
             data = {name: form.cleaned_data[name] for name in form.fields if name != "logo"}
@@ -75,8 +80,7 @@ def signup_user(request):
             request.session[USER_KEY] = {name: request.POST.get(name, "") for name in USER_FIELDS}
             return redirect("accounts:signup")
         form = SignupUserForm(request.POST)
-        if limit_reached("signup", request, settings.SIGNUP_RATE_LIMIT, settings.SIGNUP_RATE_PERIOD):
-            form.add_error(None, _("Too many sign-up attempts from your connection. Please try again later."))
+        if _signup_limited(request, form, "signup", settings.SIGNUP_RATE_LIMIT):
             if form.has_error("email", "email_taken"):
                 # Once limited, the answer must not keep telling which addresses have an account.
                 del form.errors["email"]
