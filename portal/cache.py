@@ -1,9 +1,14 @@
 """Whole-response cache of the public offer pages (listing, offer, PDF, feed).
 
+The routes of `OfferIndexPage` mark their responses as cacheable (`cached_response`);
+`PageCacheMiddleware`, placed before the session, authentication and Wagtail's page routing,
+stores them and serves them again without touching the database.
+
 Only anonymous GET requests are cached: no session or messages cookie (so never an admin user,
-never a page carrying a one-off message). Every key holds a *generation* number stored in the
-cache itself; `purge()` bumps it, so with a shared cache (Redis) one purge invalidates the pages
-cached by every process at once, and old entries simply age out.
+never a page carrying a one-off message, never a Wagtail preview, which carries the editor's
+cookies). Each entry records the *generation* number of the cache it was built in; the number
+lives in the cache itself and `purge()` bumps it, so with a shared cache (Redis) one purge
+invalidates the pages cached by every process at once, and old entries simply age out.
 """
 
 import hashlib
@@ -12,11 +17,14 @@ import time
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 
 GENERATION_KEY = "portal:cache-generation"
 NONCE_PLACEHOLDER = "__portal_csp_nonce__"
 CACHED_STATUSES = {200, 410}
-CACHED_HEADERS = ["Content-Type", "Content-Disposition", "Content-Language"]
+# Recomputed for every response served (the nonce changes the length) or owned by cookies.
+UNSTORED_HEADERS = {"content-length", "set-cookie", "x-portal-cache"}
+WAGTAIL_SERVE = "wagtail_serve"
 
 
 def timeout():
@@ -55,9 +63,25 @@ def is_cacheable(request):
     return not (user is not None and user.is_authenticated)
 
 
+def is_page_route(request):
+    """Only Wagtail's page routing can answer with a cacheable page: other views (the health
+    check, sign-up, the admin) never pay for a cache lookup."""
+    try:
+        return resolve(request.path_info).url_name == WAGTAIL_SERVE
+    except Resolver404:
+        return False
+
+
 def cache_key(request):
     digest = hashlib.sha256(f"{request.get_host()}{request.get_full_path()}".encode()).hexdigest()
-    return f"portal:page:{generation()}:{digest}"
+    return f"portal:page:{digest}"
+
+
+def cached_response(request, build):
+    """`build()`'s response, marked for `PageCacheMiddleware` to store when the request allows it."""
+    response = build()
+    response.portal_cacheable = True
+    return response
 
 
 def _nonce(request):
@@ -66,36 +90,80 @@ def _nonce(request):
     return str(nonce) if nonce else ""
 
 
-def cached_response(request, build):
-    """Serve `build()`'s response from the cache when the request allows it, storing it otherwise."""
-    if not enabled() or not is_cacheable(request):
-        return build()
-    key = cache_key(request)
-    entry = cache.get(key)
-    if entry is not None:
-        content = entry["content"]
-        if entry["has_nonce"]:
-            content = content.replace(NONCE_PLACEHOLDER.encode(), _nonce(request).encode())
-        response = HttpResponse(content, status=entry["status"])
-        for header, value in entry["headers"].items():
-            response[header] = value
-        response["X-Portal-Cache"] = "hit"
-        return response
+def _lookup(key):
+    """The current generation and the entry stored under `key` if it belongs to it: one round
+    trip to a shared cache."""
+    values = cache.get_many([GENERATION_KEY, key])
+    current = values.get(GENERATION_KEY)
+    if current is None:
+        current = generation()
+    entry = values.get(key)
+    if entry is not None and entry.get("generation") != current:
+        entry = None
+    return current, entry
 
-    response = build()
-    if hasattr(response, "render") and not getattr(response, "is_rendered", True):
-        response.render()
-    if response.status_code in CACHED_STATUSES and not response.cookies and not response.streaming:
-        content = response.content
-        nonce = _nonce(request)
-        has_nonce = bool(nonce) and nonce.encode() in content
-        if has_nonce:
-            content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
-        headers = {header: response[header] for header in CACHED_HEADERS if response.has_header(header)}
-        cache.set(
-            key,
-            {"content": content, "status": response.status_code, "headers": headers, "has_nonce": has_nonce},
-            timeout(),
-        )
-        response["X-Portal-Cache"] = "miss"
+
+def _from_entry(request, entry):
+    content = entry["content"]
+    if entry["has_nonce"]:
+        content = content.replace(NONCE_PLACEHOLDER.encode(), _nonce(request).encode())
+    response = HttpResponse(content, status=entry["status"])
+    for header, value in entry["headers"]:
+        response[header] = value
+    response["Content-Length"] = str(len(content))
+    response["X-Portal-Cache"] = "hit"
     return response
+
+
+def _store(request, key, current, response):
+    content = response.content
+    nonce = _nonce(request)
+    has_nonce = bool(nonce) and nonce.encode() in content
+    if has_nonce:
+        content = content.replace(nonce.encode(), NONCE_PLACEHOLDER.encode())
+    headers = [(header, value) for header, value in response.items() if header.lower() not in UNSTORED_HEADERS]
+    cache.set(
+        key,
+        {
+            "generation": current,
+            "content": content,
+            "status": response.status_code,
+            "headers": headers,
+            "has_nonce": has_nonce,
+        },
+        timeout(),
+    )
+    response["X-Portal-Cache"] = "miss"
+
+
+def _storable(request, response):
+    return (
+        getattr(response, "portal_cacheable", False)
+        and is_cacheable(request)
+        and response.status_code in CACHED_STATUSES
+        and not response.cookies
+        and not response.streaming
+    )
+
+
+class PageCacheMiddleware:
+    """Serve a cached public page before the session, authentication and Wagtail's routing run:
+    a hit costs no SQL query. Placed after the security and CSP middlewares, so that every
+    response served from the cache still gets their headers (and a fresh nonce); the headers of
+    the middlewares placed after it (X-Frame-Options, Vary, Content-Language) are stored with the
+    page."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not (enabled() and is_cacheable(request) and is_page_route(request)):
+            return self.get_response(request)
+        key = cache_key(request)
+        current, entry = _lookup(key)
+        if entry is not None:
+            return _from_entry(request, entry)
+        response = self.get_response(request)
+        if _storable(request, response):
+            _store(request, key, current, response)
+        return response

@@ -1,18 +1,21 @@
 """Purge the public pages' cache whenever what they show may have changed.
 
-Wagtail's `published`/`unpublished` cover offers (snippets) and pages (the listing's intro);
-post_save/post_delete cover direct edits, deletions, documents, structures and reference lists.
+Wagtail's `published`/`unpublished` cover offers (snippets) and pages (the listing's intro),
+`page_unpublished` a page unpublished or deleted; post_save/post_delete cover direct edits,
+deletions, documents, structures, reference lists and view restrictions (a cached page is served
+before Wagtail's routing, so a new restriction must empty the cache at once).
 """
 
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
-from wagtail.signals import published, unpublished
+from wagtail.models import PageViewRestriction
+from wagtail.signals import page_unpublished, published, unpublished
 
 from accounts.models import Structure
 from offers.models import Offer, OfferDocument, SiteType, Theme
 from portal import cache
 
-PURGED_MODELS = [Offer, OfferDocument, Structure, Theme, SiteType]
+PURGED_MODELS = [Offer, OfferDocument, Structure, Theme, SiteType, PageViewRestriction]
 
 
 def purge_public_cache(sender, **kwargs):
@@ -25,6 +28,7 @@ def purge_public_cache(sender, **kwargs):
 def connect():
     published.connect(purge_public_cache, dispatch_uid="portal-purge-published")
     unpublished.connect(purge_public_cache, dispatch_uid="portal-purge-unpublished")
+    page_unpublished.connect(purge_public_cache, dispatch_uid="portal-purge-page-unpublished")
     for model in PURGED_MODELS:
         post_save.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-save-{model.__name__}")
         post_delete.connect(purge_public_cache, sender=model, dispatch_uid=f"portal-purge-delete-{model.__name__}")

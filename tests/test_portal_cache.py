@@ -88,17 +88,70 @@ def test_cached_page_never_replays_a_csp_nonce(rf, site):
 
     def page_with_nonce(nonce):
         request = rf.get("/offres/")
-        request.user = type("Anonymous", (), {"is_authenticated": False})()
         request.csp_nonce = nonce
         return request
 
-    first = portal_cache.cached_response(
-        page_with_nonce("nonce-one"), lambda: HttpResponse('<script nonce="nonce-one"></script>')
-    )
+    def view_rendering(nonce):
+        return lambda request: portal_cache.cached_response(
+            request, lambda: HttpResponse(f'<script nonce="{nonce}"></script>')
+        )
+
+    first = portal_cache.PageCacheMiddleware(view_rendering("nonce-one"))(page_with_nonce("nonce-one"))
+    assert first["X-Portal-Cache"] == "miss"
     assert first.content == b'<script nonce="nonce-one"></script>'
-    second = portal_cache.cached_response(page_with_nonce("nonce-two"), lambda: HttpResponse("not rendered"))
+    second = portal_cache.PageCacheMiddleware(view_rendering("not-rendered"))(page_with_nonce("nonce-two"))
     assert second["X-Portal-Cache"] == "hit"
     assert second.content == b'<script nonce="nonce-two"></script>'
+
+
+def test_a_cached_page_keeps_the_headers_of_the_page_it_copies(client, site):
+    OfferFactory(published=True)
+    first = client.get("/offres/")
+    second = client.get("/offres/")
+    assert second["X-Portal-Cache"] == "hit"
+    for header in ("Content-Type", "X-Frame-Options", "Content-Language", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header], header
+    assert int(second["Content-Length"]) == len(second.content)
+    assert not second.cookies
+
+
+def test_a_cache_hit_runs_no_sql_query(client, site, django_assert_num_queries):
+    offer = OfferFactory(published=True)
+    for path in ("/offres/", f"/offres/{offer.pk}/", "/offres/flux/"):
+        assert client.get(path)["X-Portal-Cache"] == "miss"
+        with django_assert_num_queries(0):
+            assert client.get(path)["X-Portal-Cache"] == "hit"
+
+
+def test_a_view_restriction_added_to_the_listing_applies_at_once(client, site):
+    from wagtail.models import PageViewRestriction
+
+    from portal.models import OfferIndexPage
+
+    OfferFactory(published=True)
+    client.get("/offres/")
+    assert client.get("/offres/")["X-Portal-Cache"] == "hit"
+    restriction = PageViewRestriction.objects.create(page=OfferIndexPage.objects.get(), restriction_type="login")
+    assert client.get("/offres/").status_code == 302
+    restriction.delete()
+    assert client.get("/offres/").status_code == 200
+
+
+def test_unpublishing_the_listing_page_empties_the_cache(client, site):
+    from portal.models import OfferIndexPage
+
+    client.get("/offres/")
+    assert client.get("/offres/")["X-Portal-Cache"] == "hit"
+    OfferIndexPage.objects.get().unpublish()
+    assert client.get("/offres/").status_code == 404
+
+
+def test_other_pages_are_neither_stored_nor_looked_up(client, site):
+    for path in ("/healthz", "/", "/inscription/", "/admin/login/"):
+        client.get(path)
+        response = client.get(path)
+        assert "X-Portal-Cache" not in response, path
+    assert not [key for key in cache._cache if "portal:page" in key]
 
 
 def test_renaming_a_structure_purges_the_cache(client, site):
