@@ -5,6 +5,7 @@ server and N application servers behind a load balancer:
 
 - GUNICORN_BIND (default 127.0.0.1:8000), GUNICORN_WORKERS (default 2 x cores + 1, at most 8),
   GUNICORN_TIMEOUT (default 60 s: the 20,000-offer export streams, so no request needs more),
+  GUNICORN_MAX_REQUESTS (default 20,000 requests before a worker is recycled),
   GUNICORN_ACCESS_LOG (default "-", standard output; empty: no access log),
   FORWARDED_ALLOW_IPS (addresses of the reverse proxy trusted for X-Forwarded-*).
 
@@ -43,9 +44,13 @@ worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
 graceful_timeout = 30
 keepalive = 5
-# Recycle workers now and then so that a slow leak never grows unbounded.
-max_requests = 2000
-max_requests_jitter = 200
+# Load Django and Wagtail once in the master: a worker forked from it is ready at once, so
+# recycling one (below) never leaves requests queued while a fresh process imports the code.
+preload_app = True
+# Recycle workers now and then so that a slow leak never grows unbounded; the jitter keeps the
+# workers from being recycled together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "20000"))
+max_requests_jitter = max_requests // 10
 if os.path.isdir("/dev/shm"):
     worker_tmp_dir = "/dev/shm"
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -148,3 +148,21 @@ def test_admin_is_never_cached_by_browsers_or_proxies(client, site, path):
     assert response.status_code in (200, 302)
     cache_control = {part.strip() for part in response["Cache-Control"].split(",")}
     assert {"no-store", "private", "max-age=0"} <= cache_control
+
+
+def test_recycled_workers_answer_every_request(tmp_path):
+    """Workers are recycled after GUNICORN_MAX_REQUESTS (a slow leak never grows unbounded); the
+    app is loaded once in the master, so each new worker is forked ready and no request fails."""
+    env = server_env(
+        "config.settings.test", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", GUNICORN_MAX_REQUESTS="4"
+    )
+    with Server(env, workers=1, log_path=tmp_path / "gunicorn.log") as server:
+        pids = set()
+        for _ in range(30):
+            response = requests.get(f"{server.url}/healthz", timeout=10)
+            assert (response.status_code, response.text) == (200, "ok")
+            pids.update(server.worker_pids())
+    assert len(pids) > 2
+    log = (tmp_path / "gunicorn.log").read_text()
+    assert "Autorestarting worker" in log
+    assert "Traceback" not in log
