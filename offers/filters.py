@@ -53,6 +53,4 @@ class OfferFilterSet(WagtailFilterSet):
             del self.filters["structure"]
 
     def filter_state(self, queryset, name, value):
-        if "state" not in queryset.query.annotations:
-            queryset = queryset.with_state()
-        return queryset.filter(state=value)
+        return queryset.filter(queryset.state_condition(value))

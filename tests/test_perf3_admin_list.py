@@ -2,6 +2,7 @@
 must keep (per-row actions for every role, filters, the structure <select>), and what it no longer
 does (a query for the disciplines it never shows; a template per <option>)."""
 
+import datetime
 import re
 
 import pytest
@@ -11,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.roles import Role
-from offers.models import Offer
+from offers.models import Offer, OfferState
 from offers.widgets import Select
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory
@@ -140,3 +141,66 @@ def test_the_list_reads_no_disciplines_but_the_export_does(client):
     assert offer.site_type.name in text
     assert ", ".join(sorted(offer.disciplines.values_list("name", flat=True))) in text
     assert Offer.objects.count() == 1
+
+
+@pytest.fixture
+def offers_in_every_state():
+    """One offer per state of DESIGN.md, and a live offer past its end (Caduque before the expiry command runs)."""
+    structure = StructureFactory()
+    manager = UserFactory(structure=structure, roles=[Role.OFFER_MANAGER])
+    validator = UserFactory(structure=structure, roles=[Role.OFFER_VALIDATOR])
+    yesterday = datetime.date.today() - datetime.timedelta(days=1)
+    offers = {
+        "draft": OfferFactory(structure=structure),
+        "published": OfferFactory(structure=structure, published=True),
+        "obsolete": OfferFactory(structure=structure, expired=True),
+        "lapsed": OfferFactory(
+            structure=structure, published=True, publication_start=yesterday - datetime.timedelta(days=30),
+            publication_end=yesterday,
+        ),
+        "to_validate": OfferFactory(structure=structure),
+        "validated": OfferFactory(structure=structure, scheduled=True),
+    }  # fmt: skip
+    offers["to_validate"].save_revision(user=manager)
+    offers["to_validate"].get_workflow().start(offers["to_validate"], manager)
+    offers["validated"].save_revision(user=validator, approved_go_live_at=offers["validated"].go_live_at)
+    return offers
+
+
+EXPECTED_STATES = {
+    "draft": OfferState.DRAFT,
+    "published": OfferState.PUBLISHED,
+    "obsolete": OfferState.OBSOLETE,
+    "lapsed": OfferState.OBSOLETE,
+    "to_validate": OfferState.TO_VALIDATE,
+    "validated": OfferState.VALIDATED,
+}
+
+
+def test_state_filter_finds_the_offers_the_state_column_shows(client, offers_in_every_state):
+    for key, offer in offers_in_every_state.items():
+        assert Offer.objects.get(pk=offer.pk).state == EXPECTED_STATES[key], key  # computed in Python
+    client.force_login(UserFactory(structure=None, roles=[Role.REGIONAL_ADMIN]))
+    for state in OfferState:
+        expected = {offer.pk for key, offer in offers_in_every_state.items() if EXPECTED_STATES[key] == state}
+        assert set(Offer.objects.in_state(state).values_list("pk", flat=True)) == expected, state
+        annotated = Offer.objects.with_state().filter(state=state)
+        assert set(annotated.values_list("pk", flat=True)) == expected, state
+        html = client.get(LIST, {"state": state}).content.decode()
+        shown = {offer.pk for offer in offers_in_every_state.values() if f'data-object-id="{offer.pk}"' in html}
+        assert shown == expected, state
+
+
+def test_state_filter_is_a_plain_where(client, offers_in_every_state):
+    """Filtering the list on the state CASE made PostgreSQL evaluate (and JIT-compile) it for every
+    offer, twice (count and page): the filter is written as conditions on the row instead."""
+    client.force_login(UserFactory(structure=None, roles=[Role.REGIONAL_ADMIN]))
+    client.get(LIST, {"state": "draft"})  # warm the caches
+    with CaptureQueriesContext(connection) as queries:
+        client.get(LIST, {"state": "draft"})
+    (count,) = [
+        query["sql"]
+        for query in queries
+        if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "offers_offer"')
+    ]
+    assert "CASE" not in count
