@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -29,12 +28,13 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 
 from accounts.departements import DEPARTEMENT_CHOICES
 from offers import dashboard, permissions, views, xlsx
+from offers.admin_cells import OfferTitleColumn, ValueColumn
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
 
 
-class CalendarDateColumn(Column):
+class CalendarDateColumn(ValueColumn):
     """A day shown as a date: Wagtail's DateColumn shows the time elapsed, meaningless for a future day."""
 
     def get_value(self, instance):
@@ -184,6 +184,9 @@ class OfferIndexView(IndexView):
     default_ordering = None
     export_chunk_size = 1000  # offers in memory at once during an export
 
+    def _get_title_column(self, field_name, column_class=None, **kwargs):
+        return super()._get_title_column(field_name, OfferTitleColumn, **kwargs)
+
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
         if self.is_export:
@@ -302,16 +305,16 @@ class OfferViewSet(SnippetViewSet):
     list_per_page = 30
     list_display = [
         "name",
-        Column("structure", label=_("Structure"), sort_key="structure__name"),
-        Column("theme", label=_("Theme"), sort_key="theme__name"),
+        ValueColumn("structure", label=_("Structure"), sort_key="structure__name"),
+        ValueColumn("theme", label=_("Theme"), sort_key="theme__name"),
         # A dictionary lookup: `get_department_display()` flattens the hundred choices on every call.
-        Column(
+        ValueColumn(
             "department",
             label=_("Département"),
             accessor=lambda offer: DEPARTEMENT_LABELS.get(offer.department, offer.department),
             sort_key="department",
         ),
-        Column("state_label", label=_("State"), sort_key="state"),
+        ValueColumn("state_label", label=_("State"), sort_key="state"),
         CalendarDateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
         CalendarDateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
     ]

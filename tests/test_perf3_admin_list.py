@@ -8,10 +8,15 @@ import re
 import pytest
 from django import forms
 from django.db import connection
+from django.template import Context
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from wagtail.admin.ui.components import Component
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.widgets import Button, ButtonWithDropdown, ListingButton
 
 from accounts.roles import Role
+from offers.admin_cells import OfferTitleColumn, ValueColumn, button_html
 from offers.models import Offer, OfferState
 from offers.widgets import Select
 from tests.factories.accounts import StructureFactory, UserFactory
@@ -204,3 +209,60 @@ def test_state_filter_is_a_plain_where(client, offers_in_every_state):
         if query["sql"].startswith('SELECT COUNT(*) AS "__count" FROM "offers_offer"')
     ]
     assert "CASE" not in count
+
+
+def same_html(html):
+    """HTML as a browser reads it: any run of whitespace is one space."""
+    return re.sub(r"\s+", " ", str(html)).strip()
+
+
+@pytest.mark.parametrize("role", ["regional_admin", "manager", "validator", "viewer"])
+def test_cells_have_the_markup_of_the_wagtail_templates(client, offers_in_every_state, role):
+    """The title cell (link, buttons, "more" menu) and the value cells are written in Python: the
+    same elements as Wagtail's templates give for the same column, row and user."""
+    structure = offers_in_every_state["draft"].structure
+    OfferFactory(structure=structure, name='<b>"Zoé" & l\'équipe</b>', published=True)
+    user_structure = None if role == "regional_admin" else structure
+    client.force_login(UserFactory(structure=user_structure, roles=[ROLES[role]]))
+    response = client.get(LIST)
+    table = response.context["table"]
+    assert table.row_count == 7
+    compared = 0
+    for row in table.rows:
+        context = Context({"table": table, "row": row, "request": response.wsgi_request})
+        for column in table.columns.values():
+            if isinstance(column, OfferTitleColumn):
+                wagtail = TitleColumn.render_cell_html(column, row.instance, context)
+            elif isinstance(column, ValueColumn):
+                wagtail = Column.render_cell_html(column, row.instance, context)
+            else:
+                continue
+            assert same_html(column.render_cell_html(row.instance, context)) == same_html(wagtail)
+            compared += 1
+    assert compared == 7 * 7
+    assert "&lt;b&gt;&quot;Zoé&quot; &amp; l&#x27;équipe&lt;/b&gt;" in response.content.decode()
+
+
+class CustomComponent(Component):
+    def render_html(self, parent_context=None):
+        return "<span>custom</span>"
+
+    show = True
+
+
+def test_buttons_of_every_kind_render_as_their_templates():
+    buttons = [
+        ListingButton("Voir <tout>", url="/a?b=1&c=2", icon_name="doc-full", attrs={"aria-label": 'Voir "x"'}),
+        Button("Sans lien", icon_name="cross"),
+        Button("Sans icône", url="/b/", attrs={"rel": "noopener"}),
+        ButtonWithDropdown(
+            buttons=[Button("Un", url="/1/", priority=2), Button("Deux", url="/2/", icon_name="copy", priority=1)],
+            icon_name="dots-horizontal",
+            attrs={"aria-label": "Plus d’options pour « <b> »"},
+        ),
+        ButtonWithDropdown(buttons=[Button("Un", url="/1/")], label="Actions", classname="extra"),
+        CustomComponent(),
+    ]
+    context = Context({"request": None})
+    for button in buttons:
+        assert same_html(button_html(button, context)) == same_html(button.render_html(context)), button
