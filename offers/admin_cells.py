@@ -8,6 +8,7 @@ Wagtail's templates for every role, so that a Wagtail upgrade that changes the m
 Buttons of another kind (a hook may add any component) are still rendered by their own template.
 """
 
+from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from wagtail.admin.ui.components import Component
@@ -87,8 +88,9 @@ class ValueColumn(Column):
 
     def render_cell_html(self, instance, parent_context):
         value = self.get_cell_context_data(instance, parent_context)["value"]
+        value = "" if value is None else render_value_in_context(value, parent_context)  # as `{{ value }}`
         classname = f'class="{_escape(self.classname)}"' if self.classname else ""
-        return mark_safe(f"<td {classname}>\n    {'' if value is None else _escape(value)}\n</td>")
+        return mark_safe(f"<td {classname}>\n    {value}\n</td>")
 
 
 class OfferTitleColumn(TitleColumn):
@@ -96,7 +98,7 @@ class OfferTitleColumn(TitleColumn):
 
     def render_cell_html(self, instance, parent_context):
         context = self.get_cell_context_data(instance, parent_context)
-        value = _escape(context["value"])
+        value = render_value_in_context(context["value"], parent_context)
         title = f'<span id="{_escape(context["title_id"])}">{value}</span>' if context["title_id"] else value
         if context["link_url"]:
             title = f"<a{_attrs(context['link_attrs'])}>\n{title}\n</a>"
@@ -107,7 +109,9 @@ class OfferTitleColumn(TitleColumn):
         buttons = context.get("buttons")
         if buttons:
             items = "".join(
-                f"\n<li>\n{button_html(button, parent_context)}\n</li>" for button in buttons if button.show
+                f"\n<li>\n{button_html(button, parent_context)}\n</li>"
+                for button in buttons
+                if getattr(button, "show", False)
             )
             html += f'    <ul class="actions">{items}\n    </ul>\n'
         return mark_safe(f"{html}</td>")

@@ -247,8 +247,6 @@ class CustomComponent(Component):
     def render_html(self, parent_context=None):
         return "<span>custom</span>"
 
-    show = True
-
 
 def test_buttons_of_every_kind_render_as_their_templates():
     buttons = [
@@ -266,3 +264,13 @@ def test_buttons_of_every_kind_render_as_their_templates():
     context = Context({"request": None})
     for button in buttons:
         assert same_html(button_html(button, context)) == same_html(button.render_html(context)), button
+
+
+def test_value_cells_show_values_as_the_template_does():
+    offer = OfferFactory(student_count=1234, publication_start=datetime.date(2030, 3, 4), modalities="<i>À & B</i>")
+    context = Context({"table": None, "row": None, "request": None})
+    columns = [ValueColumn(name) for name in ("publication_start", "student_count", "modalities", "referent_phone")]
+    columns.append(ValueColumn("city", classname="ville"))
+    for column in columns:
+        ours = column.render_cell_html(offer, context)
+        assert same_html(ours) == same_html(Column.render_cell_html(column, offer, context)), column.name
