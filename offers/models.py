@@ -88,9 +88,8 @@ class OfferQuerySet(models.QuerySet):
         """The offer ids of a structure as text, to match `WorkflowState.object_id`."""
         return self.filter(structure_id=structure_id).annotate(text_pk=Cast("pk", CharField())).values("text_pk")
 
-    def with_state(self):
-        """Annotate `state` (an OfferState value) in SQL, so that lists can filter and sort on it."""
-        now = timezone.now()
+    def _state_tests(self, now):
+        """The tests of `with_state()`, in order: the first one true gives the state (else Brouillon)."""
         content_type = ContentType.objects.get_for_model(Offer)
         text_pk = Cast(OuterRef("pk"), CharField())
         in_progress = WorkflowState.objects.filter(
@@ -99,23 +98,38 @@ class OfferQuerySet(models.QuerySet):
         scheduled = Revision.objects.filter(
             base_content_type=content_type, object_id=text_pk, approved_go_live_at__isnull=False
         )
-        live_now = Q(live=True) & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+        return [
+            (OfferState.PUBLISHED, Q(live=True) & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))),
+            (OfferState.TO_VALIDATE, Q(Exists(in_progress))),
+            (OfferState.VALIDATED, Q(Exists(scheduled))),
+            (OfferState.OBSOLETE, Q(live=True) | Q(expired=True) | Q(first_published_at__isnull=False)),
+        ]
+
+    def with_state(self):
+        """Annotate `state` (an OfferState value) in SQL, so that lists can filter and sort on it."""
+        tests = self._state_tests(timezone.now())
         return self.annotate(
             state=Case(
-                When(live_now, then=Value(OfferState.PUBLISHED)),
-                When(Exists(in_progress), then=Value(OfferState.TO_VALIDATE)),
-                When(Exists(scheduled), then=Value(OfferState.VALIDATED)),
-                When(
-                    Q(live=True) | Q(expired=True) | Q(first_published_at__isnull=False),
-                    then=Value(OfferState.OBSOLETE),
-                ),
+                *(When(test, then=Value(state)) for state, test in tests),
                 default=Value(OfferState.DRAFT),
                 output_field=CharField(),
             )
         )
 
+    def state_condition(self, state):
+        """The offers in `state` as conditions on their row, the same as `with_state()` then
+        `state=…`: a filter on the annotation evaluates the CASE for every offer (and its cost
+        estimate, several subqueries per row, made PostgreSQL compile it: 60-90 ms at 20,000
+        offers); these conditions are a plain WHERE, read from an index where there is one."""
+        condition = Q()
+        for value, test in self._state_tests(timezone.now()):
+            if value == state:
+                return condition & test
+            condition &= ~test
+        return condition
+
     def in_state(self, state):
-        return self.with_state().filter(state=state)
+        return self.with_state().filter(self.state_condition(state))
 
     def awaiting_validation_by(self, user):
         """Offers whose validation task `user` may act on (valideurs of the offer's structure)."""
@@ -225,6 +239,9 @@ class Offer(
             models.Index(fields=["live", "publication_start"]),
             models.Index(fields=["structure", "live"]),
             models.Index(fields=["department"]),
+            # The admin list's default order (newest publication first): read the first page from
+            # the index instead of sorting every offer.
+            models.Index(fields=["publication_start", "id"], name="offers_offer_pubstart_id"),
         ]
 
     def __str__(self):

@@ -11,7 +11,6 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
-from wagtail.admin.ui.tables import Column
 from wagtail.admin.widgets import ListingButton
 from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -27,13 +26,15 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 from wagtail.snippets.widgets import AdminSnippetChooser
 
+from accounts.departements import DEPARTEMENT_CHOICES
 from offers import dashboard, permissions, views, xlsx
+from offers.admin_cells import OfferTitleColumn, ValueColumn
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
 
 
-class CalendarDateColumn(Column):
+class CalendarDateColumn(ValueColumn):
     """A day shown as a date: Wagtail's DateColumn shows the time elapsed, meaningless for a future day."""
 
     def get_value(self, instance):
@@ -176,11 +177,32 @@ class OfferEditView(EditView):
 
 
 SEARCH_MAX_LENGTH = 200
+DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
 
 
 class OfferIndexView(IndexView):
     default_ordering = None
     export_chunk_size = 1000  # offers in memory at once during an export
+
+    def _get_title_column(self, field_name, column_class=None, **kwargs):
+        return super()._get_title_column(field_name, OfferTitleColumn, **kwargs)
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if self.is_export:
+            # Only the export shows the type of host site and the disciplines.
+            queryset = queryset.select_related("site_type").prefetch_related("disciplines")
+        return queryset
+
+    def user_has_permission(self, permission):
+        # Asked for every row (edit, inspect, delete URLs): the answer is the same for the whole list.
+        cache = self.__dict__.setdefault("_user_permissions", {})
+        if permission not in cache:
+            cache[permission] = super().user_has_permission(permission)
+        return cache[permission]
+
+    def user_has_any_permission(self, permissions):
+        return any(self.user_has_permission(permission) for permission in permissions)
 
     def get_context_data(self, *args, **kwargs):
         if self.is_export:
@@ -283,10 +305,16 @@ class OfferViewSet(SnippetViewSet):
     list_per_page = 30
     list_display = [
         "name",
-        Column("structure", label=_("Structure"), sort_key="structure__name"),
-        Column("theme", label=_("Theme"), sort_key="theme__name"),
-        Column("get_department_display", label=_("Département"), sort_key="department"),
-        Column("state_label", label=_("State"), sort_key="state"),
+        ValueColumn("structure", label=_("Structure"), sort_key="structure__name"),
+        ValueColumn("theme", label=_("Theme"), sort_key="theme__name"),
+        # A dictionary lookup: `get_department_display()` flattens the hundred choices on every call.
+        ValueColumn(
+            "department",
+            label=_("Département"),
+            accessor=lambda offer: DEPARTEMENT_LABELS.get(offer.department, offer.department),
+            sort_key="department",
+        ),
+        ValueColumn("state_label", label=_("State"), sort_key="state"),
         CalendarDateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
         CalendarDateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),
     ]
@@ -399,12 +427,7 @@ class OfferViewSet(SnippetViewSet):
     )
 
     def get_queryset(self, request):
-        queryset = (
-            visible_offers(request.user)
-            .with_state()
-            .select_related("structure", "theme", "site_type")
-            .prefetch_related("disciplines")
-        )
+        queryset = visible_offers(request.user).with_state().select_related("structure", "theme")
         if permissions.is_validator(request.user):
             # Valideurs see the offers awaiting their validation first.
             awaiting = Offer.objects.awaiting_validation_by(request.user).filter(pk=OuterRef("pk"))

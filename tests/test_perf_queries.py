@@ -32,7 +32,7 @@ URLS = {
     ),
     "offer": ("/offres/{offer}/", False, 10),
     "offer_pdf": ("/offres/{offer}/pdf/", False, 8),
-    "admin_offers": (ADMIN_LIST, True, 16),
+    "admin_offers": (ADMIN_LIST, True, 15),
     "admin_export_csv": (ADMIN_LIST + "?export=csv", True, 11),
     "admin_export_xlsx": (ADMIN_LIST + "?export=xlsx", True, 11),
     # The month counts overlapping offers in 2 queries; the regional administrator's menu reads their page
