@@ -1,7 +1,7 @@
 """`make bench`: the Portail SSES under load, at national scale.
 
 1. recreates the PostgreSQL database `sses_bench`, migrates, collects static files;
-2. times `load_demo --offers 20000 --periods 5000`;
+2. times `load_demo --offers 20000 --periods 5000`, then runs ANALYZE;
 3. starts gunicorn (deploy/gunicorn.conf.py, 2 workers, production settings, throwaway SECRET_KEY,
    ALLOWED_HOSTS=127.0.0.1, DEBUG off, X-Query-Count header) with the cache off ("uncached"),
    logs in as the regional administrator, drives every URL with wrk for a fixed duration,
@@ -82,6 +82,14 @@ def recreate_database(name):
     with psycopg.connect(f"{POSTGRES}/postgres", autocommit=True) as connection:
         connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def analyze(name):
+    """Refresh the planner's statistics after the bulk load, as autovacuum would soon do on a
+    production server (it is off on some machines): without them PostgreSQL plans for an empty
+    table and the figures measure that, not the application."""
+    with psycopg.connect(f"{POSTGRES}/{name}", autocommit=True) as connection:
+        connection.execute("ANALYZE")
 
 
 def timed(function, *args, **kwargs):
@@ -289,6 +297,7 @@ def main(argv=None):
     manage("collectstatic", "--noinput", env=env)
     log(f"load_demo --offers {args.offers} --periods {args.periods}")
     load_demo_s = load_data(env, args.offers, args.periods, errors)
+    analyze(args.database)
     targets = json.loads(manage("shell", "-c", TARGETS_SCRIPT, env=env).strip().splitlines()[-1])
     log(f"{targets['offers']} offers, {targets['published']} published")
     paths = resolve_paths(targets, static_path(WORK_DIR / "static"))

@@ -202,3 +202,10 @@ def test_a_backup_restored_into_an_empty_database_has_the_same_offers(tmp_path, 
             cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s", [restored])
         run("dropdb", "--if-exists", restored)
     assert Offer.objects.count() == 3 and Structure.objects.count() >= 1 and User.objects.count() >= 0
+
+
+def test_connections_run_without_jit_compilation():
+    """A web page's short queries never repay PostgreSQL's JIT compile time (config/settings/base.py)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
