@@ -1,11 +1,17 @@
-"""The month view's layout: one row per institute × discipline, one column per day, periods as bars."""
+"""The month view's layout: one row per institute × discipline, one column per day, periods as bars.
+
+A row's periods stack in lanes (one table line each); the page shows a slice of those lines. The
+layout of every line is computed from a light list of (pk, row, dates); only the periods of the
+shown lines are then loaded in full, counted against the published offers and rendered."""
 
 import calendar
 import datetime
+import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass, field
 from html import escape  # Django's escape() is this, behind a lazy-string check per call
+from itertools import groupby
 
 from django.utils.formats import date_format
 from django.utils.safestring import mark_safe
@@ -48,18 +54,42 @@ class Lane:
 
 @dataclass
 class Row:
+    """An institute × discipline, with those of its lanes that the page shows."""
+
     institute: object
     discipline: object
     lanes: list = field(default_factory=list)
+    continued: bool = False  # its first lanes are on the previous page
+    continues: bool = False  # its last lanes are on the next page
 
-    def place(self, bar):
-        for lane in self.lanes:
-            if lane.last_day < bar.first_day:
-                lane.add(bar)
-                return
-        lane = Lane()
-        lane.add(bar)
-        self.lanes.append(lane)
+
+@dataclass
+class Line:
+    """One lane of a row, before its periods are loaded: `entries` are (pk, start, end)."""
+
+    key: tuple  # (institute_id, discipline_id)
+    index: int  # the lane's rank in its row, from 0
+    last: bool  # the row's last lane
+    entries: list
+
+
+def stack_in_lanes(entries):
+    """First-fit lanes for periods sorted by start: each period goes in the first lane free on its
+    first day. Free lanes are taken lowest first from a heap, busy ones are freed in order of end,
+    so a row of n periods costs n log n instead of n × lanes."""
+    lanes, busy, free = [], [], []  # busy: (end, lane index); free: lane indexes
+    for entry in entries:
+        start = entry[1]
+        while busy and busy[0][0] < start:
+            heapq.heappush(free, heapq.heappop(busy)[1])
+        if free:
+            index = heapq.heappop(free)
+        else:
+            index = len(lanes)
+            lanes.append([])
+        lanes[index].append(entry)
+        heapq.heappush(busy, (entry[2], index))
+    return lanes
 
 
 class MonthGrid:
@@ -68,6 +98,7 @@ class MonthGrid:
         self.day_count = calendar.monthrange(month.year, month.month)[1]
         self.last_day = self.first_day.replace(day=self.day_count)
         self.today = today
+        self.lines = []
         self.rows = []
 
     @property
@@ -78,28 +109,53 @@ class MonthGrid:
     def today_in_month(self):
         return self.first_day <= self.today <= self.last_day
 
-    def fill(self, periods):
-        """Lay out periods ordered by institute then discipline (one pass, no extra query)."""
-        row = None
-        for period in periods:
-            if row is None or (row.institute.pk, row.discipline.pk) != (period.institute_id, period.discipline_id):
-                row = Row(period.institute, period.discipline)
-                self.rows.append(row)
-            first = max(period.start, self.first_day)
-            last = min(period.end, self.last_day)
-            row.place(
-                Bar(
-                    period=period,
-                    first_day=first.day,
-                    span=(last - first).days + 1,
-                    starts_before=period.start < self.first_day,
-                    ends_after=period.end > self.last_day,
-                )
+    def lay_out(self, entries, row_order):
+        """Every line of the month, from (pk, institute_id, discipline_id, start, end) tuples sorted
+        by row, start and pk. Rows follow `row_order((institute_id, discipline_id))`."""
+        rows = [
+            (key, [(pk, start, end) for pk, _institute, _discipline, start, end in group])
+            for key, group in groupby(entries, key=lambda entry: (entry[1], entry[2]))
+        ]
+        rows.sort(key=lambda row: row_order(row[0]))
+        self.lines = []
+        for key, row_entries in rows:
+            lanes = stack_in_lanes(row_entries)
+            self.lines.extend(
+                Line(key, index, index == len(lanes) - 1, lane) for index, lane in enumerate(lanes)
             )
-        for row in self.rows:
-            for lane in row.lanes:
+        return self.lines
+
+    def fill_lines(self, lines, periods, institutes, disciplines):
+        """The rows of some lines (a page), with their loaded periods: `periods`, `institutes`
+        and `disciplines` map primary keys to objects."""
+        self.rows = []
+        for key, row_lines in groupby(lines, key=lambda line: line.key):
+            row_lines = list(row_lines)
+            row = Row(
+                institutes[key[0]],
+                disciplines[key[1]],
+                continued=row_lines[0].index > 0,
+                continues=not row_lines[-1].last,
+            )
+            for line in row_lines:
+                lane = Lane()
+                for pk, _start, _end in line.entries:
+                    lane.add(self.bar(periods[pk]))
                 lane.close(self.day_count)
+                row.lanes.append(lane)
+            self.rows.append(row)
         return self.rows
+
+    def bar(self, period):
+        first = max(period.start, self.first_day)
+        last = min(period.end, self.last_day)
+        return Bar(
+            period=period,
+            first_day=first.day,
+            span=(last - first).days + 1,
+            starts_before=period.start < self.first_day,
+            ends_after=period.end > self.last_day,
+        )
 
     def render(self):
         """Pre-render every lane's cells in one pass (see CellRenderer), for the template to print."""
@@ -210,7 +266,7 @@ class CellRenderer:
 
 
 class OverlapCounter:
-    """How many published offers overlap a period, for many periods at once, in two queries.
+    """How many published offers overlap a period, for many periods at once, in one query.
 
     An offer counts for a period when their dates share a day and the offer either names no
     discipline or names the period's. Per discipline, the offers' start and end dates are kept
@@ -220,13 +276,17 @@ class OverlapCounter:
 
     def __init__(self, offers, start, end):
         offers = offers.filter(period_start__lte=end, period_end__gte=start).order_by()
-        links = offers.model.disciplines.through.objects.filter(offer__in=offers.values("pk"))
-        disciplines_of = defaultdict(list)
-        for offer_id, discipline_id in links.values_list("offer_id", "discipline_id"):
-            disciplines_of[offer_id].append(discipline_id)
+        # One row per offer and discipline (a LEFT JOIN: None for an offer naming no discipline).
+        dates, disciplines_of = {}, defaultdict(list)
+        for pk, offer_start, offer_end, discipline_id in offers.values_list(
+            "pk", "period_start", "period_end", "disciplines"
+        ):
+            dates[pk] = (offer_start, offer_end)
+            if discipline_id is not None:
+                disciplines_of[pk].append(discipline_id)
         self.any_discipline = ([], [])
         self.by_discipline = defaultdict(lambda: ([], []))
-        for pk, offer_start, offer_end in offers.values_list("pk", "period_start", "period_end"):
+        for pk, (offer_start, offer_end) in dates.items():
             keys = disciplines_of.get(pk)
             for starts, ends in [self.by_discipline[key] for key in keys] if keys else [self.any_discipline]:
                 starts.append(offer_start)
