@@ -225,6 +225,9 @@ class Offer(
             models.Index(fields=["live", "publication_start"]),
             models.Index(fields=["structure", "live"]),
             models.Index(fields=["department"]),
+            # Offers overlapping a month (the calendar's counts, the matching periods): those ending
+            # after its first day, a small part of the table once past offers pile up.
+            models.Index(fields=["period_end", "period_start"]),
         ]
 
     def __str__(self):
