@@ -266,27 +266,35 @@ class CellRenderer:
 
 
 class OverlapCounter:
-    """How many published offers overlap a period, for many periods at once, in one query.
+    """How many published offers overlap a period, for many periods at once, in two queries.
 
     An offer counts for a period when their dates share a day and the offer either names no
     discipline or names the period's. Per discipline, the offers' start and end dates are kept
     sorted: the offers overlapping start..end are those starting on or before `end`, less those
     ending before `start` (these start before `end` too), two binary searches per period instead
-    of a correlated SQL subquery per period (60 s at 5,000 periods and 20,000 offers)."""
+    of a correlated SQL subquery per period (60 s at 5,000 periods and 20,000 offers).
+
+    The offers of the dates are read first, with their disciplines, on the index of the offers'
+    dates; then `offers` (the published ones) tells which of them count, by primary key. In one
+    query, a database without statistics (never analysed) joined every structure to its offers
+    first, reading every live offer: 10-30 ms at 20,000 offers, against about 1 ms."""
 
     def __init__(self, offers, start, end):
-        offers = offers.filter(period_start__lte=end, period_end__gte=start).order_by()
+        candidates = offers.model.objects.filter(period_start__lte=end, period_end__gte=start).order_by()
         # One row per offer and discipline (a LEFT JOIN: None for an offer naming no discipline).
         dates, disciplines_of = {}, defaultdict(list)
-        for pk, offer_start, offer_end, discipline_id in offers.values_list(
+        for pk, offer_start, offer_end, discipline_id in candidates.values_list(
             "pk", "period_start", "period_end", "disciplines"
         ):
             dates[pk] = (offer_start, offer_end)
             if discipline_id is not None:
                 disciplines_of[pk].append(discipline_id)
+        counted = set(offers.filter(pk__in=list(dates)).order_by().values_list("pk", flat=True)) if dates else ()
         self.any_discipline = ([], [])
         self.by_discipline = defaultdict(lambda: ([], []))
         for pk, (offer_start, offer_end) in dates.items():
+            if pk not in counted:
+                continue
             keys = disciplines_of.get(pk)
             for starts, ends in [self.by_discipline[key] for key in keys] if keys else [self.any_discipline]:
                 starts.append(offer_start)

@@ -58,7 +58,7 @@ def test_offer_counts_agree_with_the_sql_annotation():
     with CaptureQueriesContext(connection) as queries:
         periods = annotate_published_offer_counts(list(AvailabilityPeriod.objects.all()), Offer.objects.published())
     assert {period.pk: period.published_offer_count for period in periods} == expected
-    assert len(queries) == 2  # the periods; the overlapping offers with their disciplines (one join)
+    assert len(queries) == 3  # the periods; the offers of these dates with their disciplines; the published ones
 
 
 def test_counting_an_empty_month_runs_no_offer_query():
