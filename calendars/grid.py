@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html import escape  # Django's escape() is this, behind a lazy-string check per call
 from itertools import groupby
 
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext, ngettext
 
@@ -108,6 +108,25 @@ class MonthGrid:
     @property
     def today_in_month(self):
         return self.first_day <= self.today <= self.last_day
+
+    def head_html(self):
+        """The day columns and their headings: `<col>`s for the colgroup, `<th>`s for the head line
+        (the template's loop spent 3 ms on its 62 date filters)."""
+        columns, headings = [], []
+        month = escape(str(MONTHS[self.first_day.month]))
+        for day in self.days:
+            weekday = day.weekday()
+            today = day == self.today
+            columns.append('<col class="sses-cal-today">' if today else "<col>")
+            attributes = ' class="sses-cal-today" aria-current="date"' if today else ""
+            if weekday >= 5:
+                attributes += " data-weekend"
+            title = f"{escape(str(WEEKDAYS[weekday]))} {day.day} {month} {day.year}"
+            headings.append(
+                f'<th scope="col"{attributes}><abbr title="{title}">'
+                f"{escape(str(WEEKDAYS_ABBR[weekday])[:1])}<br>{day.day}</abbr></th>"
+            )
+        return {"columns": mark_safe("".join(columns)), "headings": mark_safe("\n".join(headings))}
 
     def lay_out(self, entries, row_order):
         """Every line of the month, from (pk, institute_id, discipline_id, start, end) tuples sorted
@@ -214,7 +233,11 @@ class CellRenderer:
         )
 
     def date(self, day):
-        return self.memo(("date", day), lambda: date_format(day, "j F Y"))
+        """`date_format(day, "j F Y")` without the format parser (50 µs a date)."""
+        return self.memo(("date", day), lambda: f"{day.day} {self.month_name(day.month)} {day.year}")
+
+    def month_name(self, month):
+        return self.memo(("month", month), lambda: str(MONTHS[month]))
 
     def dates(self, start, end):
         template = self.memo("from-to", lambda: gettext("From %(start)s to %(end)s"))
