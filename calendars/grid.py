@@ -9,9 +9,10 @@ import datetime
 import heapq
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import escape  # Django's escape() is this, behind a lazy-string check per call
-from itertools import groupby
+from itertools import accumulate, groupby
 
 from django.utils.dates import MONTHS, WEEKDAYS, WEEKDAYS_ABBR
 from django.utils.safestring import mark_safe
@@ -65,31 +66,80 @@ class Row:
 
 @dataclass
 class Line:
-    """One lane of a row, before its periods are loaded: `entries` are (pk, start, end)."""
+    """One lane of a row, before its periods are loaded: their primary keys, in order of start."""
 
     key: tuple  # (institute_id, discipline_id)
     index: int  # the lane's rank in its row, from 0
     last: bool  # the row's last lane
-    entries: list
+    pks: list
 
 
-def stack_in_lanes(entries):
-    """First-fit lanes for periods sorted by start: each period goes in the first lane free on its
-    first day. Free lanes are taken lowest first from a heap, busy ones are freed in order of end,
-    so a row of n periods costs n log n instead of n × lanes."""
-    lanes, busy, free = [], [], []  # busy: (end, lane index); free: lane indexes
-    for entry in entries:
-        start = entry[1]
-        while busy and busy[0][0] < start:
-            heapq.heappush(free, heapq.heappop(busy)[1])
+class RowLanes:
+    """The lanes of one row, stacked as its periods arrive in order of start (then pk): first fit,
+    each period in the first lane free on its first day. Free lanes are taken lowest first from a
+    heap, busy ones are freed in order of end: n log n for a row of n periods.
+
+    Only integers are kept (the dates as ordinals, a busy lane as end << 20 | lane): at 5,000
+    periods, the thousands of small tuples the layout used to keep for the length of a request
+    made Python's garbage collector run full collections, ~200 ms each, every few requests."""
+
+    __slots__ = ("key", "pks", "lanes", "count", "busy", "free")
+    SHIFT = 20
+    MASK = (1 << SHIFT) - 1
+
+    def __init__(self, key):
+        self.key = key
+        self.pks, self.lanes = [], []  # the periods and their lanes, in order of start
+        self.count = 0  # lanes
+        self.busy, self.free = [], []
+
+    def add(self, pk, start, end):
+        start = start.toordinal()
+        busy, free = self.busy, self.free
+        while busy and busy[0] >> self.SHIFT < start:
+            heapq.heappush(free, heapq.heappop(busy) & self.MASK)
         if free:
-            index = heapq.heappop(free)
+            lane = heapq.heappop(free)
         else:
-            index = len(lanes)
-            lanes.append([])
-        lanes[index].append(entry)
-        heapq.heappush(busy, (entry[2], index))
-    return lanes
+            lane = self.count
+            self.count += 1
+        heapq.heappush(busy, end.toordinal() << self.SHIFT | lane)
+        self.pks.append(pk)
+        self.lanes.append(lane)
+
+    def lines(self, first, stop):
+        """The row's lanes first..stop - 1 (those that exist)."""
+        stop = min(stop, self.count)
+        pks = [[] for _lane in range(first, stop)]
+        for pk, lane in zip(self.pks, self.lanes, strict=True):
+            if first <= lane < stop:
+                pks[lane - first].append(pk)
+        return [
+            Line(self.key, lane, lane == self.count - 1, lane_pks) for lane, lane_pks in enumerate(pks, start=first)
+        ]
+
+
+class Lines(Sequence):
+    """Every line of the month, row after row: what a Paginator slices; the Line objects are
+    built for the slice only."""
+
+    def __init__(self, rows):
+        self.rows = rows
+        self.offsets = list(accumulate((row.count for row in rows), initial=0))
+
+    def __len__(self):
+        return self.offsets[-1]
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1 if index != -1 else None][0]
+        start, stop, _step = index.indices(len(self))
+        lines = []
+        for row, offset in zip(self.rows, self.offsets, strict=False):  # offsets: one more, the total
+            first, last = max(start - offset, 0), min(stop - offset, row.count)
+            if first < last:
+                lines.extend(row.lines(first, last))
+        return lines
 
 
 class MonthGrid:
@@ -98,7 +148,8 @@ class MonthGrid:
         self.day_count = calendar.monthrange(month.year, month.month)[1]
         self.last_day = self.first_day.replace(day=self.day_count)
         self.today = today
-        self.lines = []
+        self.row_lanes = []
+        self.lines = Lines([])
         self.rows = []
 
     @property
@@ -128,20 +179,23 @@ class MonthGrid:
             )
         return {"columns": mark_safe("".join(columns)), "headings": mark_safe("\n".join(headings))}
 
-    def lay_out(self, entries, row_order):
-        """Every line of the month, from (pk, institute_id, discipline_id, start, end) tuples sorted
-        by row, start and pk. Rows follow `row_order((institute_id, discipline_id))`."""
-        rows = [
-            (key, [(pk, start, end) for pk, _institute, _discipline, start, end in group])
-            for key, group in groupby(entries, key=lambda entry: (entry[1], entry[2]))
-        ]
-        rows.sort(key=lambda row: row_order(row[0]))
-        self.lines = []
-        for key, row_entries in rows:
-            lanes = stack_in_lanes(row_entries)
-            self.lines.extend(
-                Line(key, index, index == len(lanes) - 1, lane) for index, lane in enumerate(lanes)
-            )
+    def lay_out(self, entries):
+        """Stack the month's periods in lanes, row by row, from (pk, institute_id, discipline_id,
+        start, end) rows sorted by row, start and pk (an iterator: they are not kept)."""
+        self.row_lanes = []
+        row = institute = discipline = None
+        for pk, institute_id, discipline_id, start, end in entries:
+            if institute_id != institute or discipline_id != discipline:
+                institute, discipline = institute_id, discipline_id
+                row = RowLanes((institute_id, discipline_id))
+                self.row_lanes.append(row)
+            row.add(pk, start, end)
+        return self.row_lanes
+
+    def order_rows(self, row_order):
+        """Put the rows in the order of `row_order((institute_id, discipline_id))`; `self.lines`."""
+        self.row_lanes.sort(key=lambda row: row_order(row.key))
+        self.lines = Lines(self.row_lanes)
         return self.lines
 
     def fill_lines(self, lines, periods, institutes, disciplines):
@@ -158,7 +212,7 @@ class MonthGrid:
             )
             for line in row_lines:
                 lane = Lane()
-                for pk, _start, _end in line.entries:
+                for pk in line.pks:
                     lane.add(self.bar(periods[pk]))
                 lane.close(self.day_count)
                 row.lanes.append(lane)

@@ -4,8 +4,9 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -47,6 +48,21 @@ class CalendarAccessMixin:
 PAGE_FIELDS = ["institute_id", "discipline_id", "student_count", "start", "end", "modalities", "comment"]
 
 
+def stream_rows(queryset):
+    """The rows of a values_list() queryset one at a time, none kept: a queryset keeps them all
+    (thousands of tuples at 5,000 periods, see RowLanes), and so does its compiler unless it uses
+    a server-side cursor. The database driver holds the result; Python makes one row at a time.
+    (No value converters: the month's rows are integers and dates, which both drivers return.)"""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        yield from cursor
+
+
 class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     """The month, a page of lines at a time.
 
@@ -71,8 +87,8 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
             .order_by("institute_id", "discipline_id", "start", "pk")  # integers: a cheap sort
             .values_list("pk", "institute_id", "discipline_id", "start", "end")
         )
-        entries = list(entries)
-        institute_ids = {entry[1] for entry in entries}
+        grid.lay_out(stream_rows(entries))
+        institute_ids = {row.key[0] for row in grid.row_lanes}
         disciplines = list(Discipline.objects.order_by("name", "pk").only("pk", "name"))
         menu = {"kind": Structure.Kind.TRAINING_INSTITUTE, "status": Structure.Status.ACTIVE}  # the filter's menu
         structures = list(
@@ -85,12 +101,12 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
         # Rows in the order of the names (the database's collation), then of the keys.
         institute_rank = {structure.pk: rank for rank, structure in enumerate(structures)}
         discipline_rank = {discipline.pk: rank for rank, discipline in enumerate(disciplines)}
-        grid.lay_out(entries, lambda key: (institute_rank[key[0]], discipline_rank[key[1]]))
+        grid.order_rows(lambda key: (institute_rank[key[0]], discipline_rank[key[1]]))
         page = Paginator(grid.lines, self.lines_per_page).get_page(self.request.GET.get(self.page_parameter))
         lines = page.object_list
         periods = {}
         if lines:
-            pks = [pk for line in lines for pk, _start, _end in line.entries]
+            pks = [pk for line in lines for pk in line.pks]
             periods = AvailabilityPeriod.objects.filter(pk__in=pks).only(*PAGE_FIELDS).in_bulk()
             annotate_published_offer_counts(list(periods.values()), Offer.objects.published())
         grid.fill_lines(

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from accounts.roles import Role
 from calendars import demo
-from calendars.grid import stack_in_lanes
+from calendars.grid import RowLanes
 from calendars.models import AvailabilityPeriod
 from calendars.views import CalendarView
 from offers.models import Discipline
@@ -227,4 +227,8 @@ def test_lanes_are_first_fit_in_order_of_start():
                     break
             else:
                 expected.append([entry])
-        assert stack_in_lanes(entries) == expected
+        row = RowLanes((1, 1))
+        for pk, start, end in entries:
+            row.add(pk, start, end)
+        assert [line.pks for line in row.lines(0, row.count)] == [[pk for pk, _s, _e in lane] for lane in expected]
+        assert [line.pks for line in row.lines(1, 3)] == [[pk for pk, _s, _e in lane] for lane in expected[1:3]]
