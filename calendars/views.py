@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, UpdateView
@@ -124,6 +125,15 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
             grid=grid,
             page=page,
             page_links=self.page_links(page, month_query),
+            # "1 972" in French: the line numbers grouped as the language writes them.
+            line_numbers={
+                name: number_format(number, force_grouping=True)
+                for name, number in (
+                    ("first", page.start_index()),
+                    ("last", page.end_index()),
+                    ("total", page.paginator.count),
+                )
+            },
             institutes=[structure for structure in structures if structure.pk in institute_ids],
             month=month,
             previous_query=form.query_string(mois=previous_month.strftime(MONTH_FORMAT)),

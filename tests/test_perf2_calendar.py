@@ -118,5 +118,8 @@ def test_render_time_at_5000_periods(client, capsys):
     table = html[html.index('<table class="sses-cal"') : html.index("</table>", html.index('<table class="sses-cal"'))]
     assert len(table.encode()) / bars < 1200
     assert len(response.content) < 150_000  # 2.2 MB before pages
+    # Thousands of lines, counted the French way ("1 972", with a no-break space).
+    lines = response.context["page"].paginator.count
+    assert f"Lignes 1 à {CalendarView.lines_per_page} sur {lines // 1000}\xa0{lines % 1000:03d}" in html
     with capsys.disabled():
         print(f"\ncalendar month: {bars} bars, {len(response.content) / 1e6:.2f} MB, rendered in {elapsed:.2f} s")
