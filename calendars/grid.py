@@ -200,20 +200,25 @@ class MonthGrid:
 
     def fill_lines(self, lines, periods, institutes, disciplines):
         """The rows of some lines (a page), with their loaded periods: `periods`, `institutes`
-        and `disciplines` map primary keys to objects."""
+        and `disciplines` map primary keys to objects. What was deleted since the layout was
+        read is left out."""
         self.rows = []
         for key, row_lines in groupby(lines, key=lambda line: line.key):
             row_lines = list(row_lines)
+            institute, discipline = institutes.get(key[0]), disciplines.get(key[1])
+            if institute is None or discipline is None:
+                continue
             row = Row(
-                institutes[key[0]],
-                disciplines[key[1]],
+                institute,
+                discipline,
                 continued=row_lines[0].index > 0,
                 continues=not row_lines[-1].last,
             )
             for line in row_lines:
                 lane = Lane()
                 for pk in line.pks:
-                    lane.add(self.bar(periods[pk]))
+                    if (period := periods.get(pk)) is not None:
+                        lane.add(self.bar(period))
                 lane.close(self.day_count)
                 row.lanes.append(lane)
             self.rows.append(row)

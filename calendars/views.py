@@ -72,7 +72,7 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
     periods a month has thousands of lines, so the page shows `lines_per_page` of them. The
     queries do not depend on the number of periods: the (pk, row, dates) of the month's periods,
     to lay out every line; the disciplines and the institutes (menus, row order and headings);
-    the periods of the page's lines; the published offers overlapping them."""
+    the periods of the page's lines; the offers of their dates, and which of them are published."""
 
     template_name = "calendars/calendar.html"
     page_title = gettext_lazy("Students' calendar")

@@ -13,7 +13,7 @@ from freezegun import freeze_time
 
 from accounts.roles import Role
 from calendars import demo
-from calendars.grid import RowLanes
+from calendars.grid import MonthGrid, RowLanes
 from calendars.models import AvailabilityPeriod
 from calendars.views import CalendarView
 from offers.models import Discipline
@@ -232,3 +232,23 @@ def test_lanes_are_first_fit_in_order_of_start():
             row.add(pk, start, end)
         assert [line.pks for line in row.lines(0, row.count)] == [[pk for pk, _s, _e in lane] for lane in expected]
         assert [line.pks for line in row.lines(1, 3)] == [[pk for pk, _s, _e in lane] for lane in expected[1:3]]
+
+
+def test_a_period_deleted_between_the_layout_and_the_page_is_left_out():
+    """The layout and the page's periods are two queries: an institute may delete a period between them."""
+    institute = StructureFactory(institute=True)
+    kept, deleted = (AvailabilityPeriodFactory(institute=institute, **DECEMBER) for _index in range(2))
+    grid = MonthGrid(datetime.date(2026, 12, 1), today=datetime.date(2026, 12, 10))
+    grid.lay_out(
+        AvailabilityPeriod.objects.order_by("institute_id", "discipline_id", "start", "pk").values_list(
+            "pk", "institute_id", "discipline_id", "start", "end"
+        )
+    )
+    grid.order_rows(lambda key: key)
+    deleted.delete()
+    periods = AvailabilityPeriod.objects.in_bulk()
+    (row,) = grid.fill_lines(
+        grid.lines[0:10], periods, {institute.pk: institute}, {kept.discipline_id: kept.discipline}
+    )
+    assert [[bar.period.pk for _span, bar in lane.cells if bar] for lane in row.lanes] == [[kept.pk], []]
+    assert [sum(span for span, _bar in lane.cells) for lane in row.lanes] == [31, 31]
