@@ -36,9 +36,10 @@ URLS = {
     "admin_export_csv": (ADMIN_LIST + "?export=csv", True, 11),
     "admin_export_xlsx": (ADMIN_LIST + "?export=xlsx", True, 11),
     # The month: its periods' rows and dates, the disciplines, the institutes (+ their profiles' disciplines),
-    # the page's periods, the offers of their dates and which of them are published; the regional
-    # administrator's menu reads their page and collection permissions.
-    "calendar_month": ("/admin/calendrier/", True, 16),
+    # the page's periods, the offers of their dates (and, when there are some, which of them are published:
+    # not here, the generated offers have no dates); the regional administrator's menu reads their page and
+    # collection permissions.
+    "calendar_month": ("/admin/calendrier/", True, 15),
 }
 
 
