@@ -4,12 +4,15 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import EmptyResultSet, PermissionDenied
 from django.core.paginator import Paginator
+from django.db import connections
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView, UpdateView
@@ -22,7 +25,7 @@ from calendars.forms import MONTH_FORMAT, CalendarFilterForm, InstituteProfileFo
 from calendars.grid import MonthGrid, add_months, annotate_published_offer_counts
 from calendars.models import AvailabilityPeriod, InstituteProfile, overlapping_periods
 from calendars.permissions import can_view_calendar, can_view_offer_matches, can_write_periods
-from offers.models import Offer
+from offers.models import Discipline, Offer
 
 
 class AdminPageMixin(WagtailAdminTemplateMixin):
@@ -42,50 +45,122 @@ class CalendarAccessMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-# What the month view reads (thousands of rows: no timestamps, addresses or descriptions to load).
-MONTH_FIELDS = [
-    *("institute_id", "discipline_id", "student_count", "start", "end", "modalities", "comment"),
-    *("institute__name", "institute__city", "institute__department", "discipline__name"),
-]
+# What the month view reads of the periods of the page's lines (no timestamps to load).
+PAGE_FIELDS = ["institute_id", "discipline_id", "student_count", "start", "end", "modalities", "comment"]
+
+
+def stream_rows(queryset):
+    """The rows of a values_list() queryset one at a time, none kept: a queryset keeps them all
+    (thousands of tuples at 5,000 periods, see RowLanes), and so does its compiler unless it uses
+    a server-side cursor. The database driver holds the result; Python makes one row at a time.
+    (No value converters: the month's rows are integers and dates, which both drivers return.)"""
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return
+    with connections[queryset.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        while rows := cursor.fetchmany(200):  # a row at a time costs ~3 µs more
+            yield from rows
 
 
 class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
+    """The month, a page of lines at a time.
+
+    A row (institute × discipline) stacks its periods in lanes, one table line each; at 5,000
+    periods a month has thousands of lines, so the page shows `lines_per_page` of them. The
+    queries do not depend on the number of periods: the (pk, row, dates) of the month's periods,
+    to lay out every line; the disciplines and the institutes (menus, row order and headings);
+    the periods of the page's lines; the offers of their dates, and which of them are published."""
+
     template_name = "calendars/calendar.html"
     page_title = gettext_lazy("Students' calendar")
     header_icon = "date"
+    lines_per_page = 25
+    page_parameter = "p"
 
     def get_context_data(self, **kwargs):
         form = CalendarFilterForm(self.request.GET)
         month = form.month
         grid = MonthGrid(month, today=timezone.localdate())
-        periods = (
+        entries = (
             form.filter(AvailabilityPeriod.objects.visible().overlapping(grid.first_day, grid.last_day))
-            .select_related("institute", "discipline")
-            .only(*MONTH_FIELDS)
-            .order_by("institute__name", "institute_id", "discipline__name", "discipline_id", "start", "pk")
+            .order_by("institute_id", "discipline_id", "start", "pk")  # integers: a cheap sort
+            .values_list("pk", "institute_id", "discipline_id", "start", "end")
         )
-        grid.fill(annotate_published_offer_counts(list(periods), Offer.objects.published()))
-        grid.render()
-        institutes = (
-            Structure.objects.filter(pk__in={row.institute.pk for row in grid.rows})
+        grid.lay_out(stream_rows(entries))
+        institute_ids = {row.key[0] for row in grid.row_lanes}
+        disciplines = list(Discipline.objects.order_by("name", "pk").only("pk", "name"))
+        menu = {"kind": Structure.Kind.TRAINING_INSTITUTE, "status": Structure.Status.ACTIVE}  # the filter's menu
+        structures = list(
+            Structure.objects.filter(Q(**menu) | Q(pk__in=institute_ids))
             .select_related("institute_profile")
             .prefetch_related("institute_profile__disciplines")
-            .order_by("name")
+            .order_by("name", "pk")
         )
+        form.use_choices(disciplines, [s for s in structures if (s.kind, s.status) == (menu["kind"], menu["status"])])
+        # Rows in the order of the names (the database's collation), then of the keys.
+        institute_rank = {structure.pk: rank for rank, structure in enumerate(structures)}
+        discipline_rank = {discipline.pk: rank for rank, discipline in enumerate(disciplines)}
+        grid.order_rows(lambda key: (institute_rank[key[0]], discipline_rank[key[1]]))
+        page = Paginator(grid.lines, self.lines_per_page).get_page(self.request.GET.get(self.page_parameter))
+        lines = page.object_list
+        periods = {}
+        if lines:
+            pks = [pk for line in lines for pk in line.pks]
+            periods = AvailabilityPeriod.objects.filter(pk__in=pks).only(*PAGE_FIELDS).in_bulk()
+            annotate_published_offer_counts(list(periods.values()), Offer.objects.published())
+        grid.fill_lines(
+            lines,
+            periods,
+            {structure.pk: structure for structure in structures},
+            {discipline.pk: discipline for discipline in disciplines},
+        )
+        grid.render()
         previous_month, next_month = add_months(month, -1), add_months(month, 1)
+        month_query = form.query_string(mois=month.strftime(MONTH_FORMAT))
         return super().get_context_data(
             form=form,
             grid=grid,
-            institutes=institutes if grid.rows else [],
+            page=page,
+            page_links=self.page_links(page, month_query),
+            # "1 972" in French: the line numbers grouped as the language writes them.
+            line_numbers={
+                name: number_format(number, force_grouping=True)
+                for name, number in (
+                    ("first", page.start_index()),
+                    ("last", page.end_index()),
+                    ("total", page.paginator.count),
+                )
+            },
+            institutes=[structure for structure in structures if structure.pk in institute_ids],
             month=month,
             previous_query=form.query_string(mois=previous_month.strftime(MONTH_FORMAT)),
             next_query=form.query_string(mois=next_month.strftime(MONTH_FORMAT)),
             today_query=form.query_string(mois=timezone.localdate().strftime(MONTH_FORMAT)),
-            export_query=form.query_string(mois=month.strftime(MONTH_FORMAT)),
+            export_query=month_query,
             previous_month=previous_month,
             next_month=next_month,
             **kwargs,
         )
+
+    def page_links(self, page, month_query):
+        """The query strings of the first, previous, next and last pages (None when there is none),
+        keeping the month and the filters."""
+        if not page.has_other_pages():
+            return {}
+
+        def link(number):
+            return f"{month_query}&{self.page_parameter}={number}"
+
+        last = page.paginator.num_pages
+        return {
+            "first": link(1) if page.number > 2 else None,
+            "previous": link(page.number - 1) if page.has_previous() else None,
+            "next": link(page.number + 1) if page.has_next() else None,
+            "last": link(last) if page.number < last - 1 else None,
+        }
 
 
 def ical_host():

@@ -242,6 +242,9 @@ class Offer(
             # The admin list's default order (newest publication first): read the first page from
             # the index instead of sorting every offer.
             models.Index(fields=["publication_start", "id"], name="offers_offer_pubstart_id"),
+            # Offers overlapping a month (the calendar's counts, the matching periods): those ending
+            # after its first day, a small part of the table once past offers pile up.
+            models.Index(fields=["period_end", "period_start"]),
         ]
 
     def __str__(self):

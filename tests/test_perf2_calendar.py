@@ -15,6 +15,7 @@ from accounts.roles import Role
 from calendars import demo
 from calendars.grid import annotate_published_offer_counts
 from calendars.models import AvailabilityPeriod
+from calendars.views import CalendarView
 from offers.models import Discipline, Offer
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.calendars import AvailabilityPeriodFactory, make_offer
@@ -57,7 +58,7 @@ def test_offer_counts_agree_with_the_sql_annotation():
     with CaptureQueriesContext(connection) as queries:
         periods = annotate_published_offer_counts(list(AvailabilityPeriod.objects.all()), Offer.objects.published())
     assert {period.pk: period.published_offer_count for period in periods} == expected
-    assert len(queries) == 3  # the periods, the overlapping offers, their disciplines
+    assert len(queries) == 3  # the periods; the offers of these dates with their disciplines; the published ones
 
 
 def test_counting_an_empty_month_runs_no_offer_query():
@@ -101,7 +102,8 @@ def test_bar_continuing_from_and_into_other_months_with_offer_count(client):
 
 
 def test_render_time_at_5000_periods(client, capsys):
-    """A measure for the report (printed), plus the page weight per bar (asserted)."""
+    """A measure for the report (printed), plus the page weight per bar and per page (asserted):
+    the month has thousands of lines, the page shows one page of them."""
     login(client)
     StructureFactory.create_batch(10, institute=True)
     demo.generate(5000)
@@ -110,7 +112,14 @@ def test_render_time_at_5000_periods(client, capsys):
     response = client.get(URL)
     elapsed = time.perf_counter() - started
     bars = response.content.decode().count("data-period=")
-    assert bars > 1000
-    assert len(response.content) / bars < 1200
+    assert response.context["page"].paginator.count > 1000
+    assert 0 < bars <= 4 * CalendarView.lines_per_page
+    html = response.content.decode()
+    table = html[html.index('<table class="sses-cal"') : html.index("</table>", html.index('<table class="sses-cal"'))]
+    assert len(table.encode()) / bars < 1200
+    assert len(response.content) < 150_000  # 2.2 MB before pages
+    # Thousands of lines, counted the French way ("1 972", with a no-break space).
+    lines = response.context["page"].paginator.count
+    assert f"Lignes 1 à {CalendarView.lines_per_page} sur {lines // 1000}\xa0{lines % 1000:03d}" in html
     with capsys.disabled():
         print(f"\ncalendar month: {bars} bars, {len(response.content) / 1e6:.2f} MB, rendered in {elapsed:.2f} s")

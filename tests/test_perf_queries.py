@@ -35,9 +35,11 @@ URLS = {
     "admin_offers": (ADMIN_LIST, True, 15),
     "admin_export_csv": (ADMIN_LIST + "?export=csv", True, 11),
     "admin_export_xlsx": (ADMIN_LIST + "?export=xlsx", True, 11),
-    # The month counts overlapping offers in 2 queries; the regional administrator's menu reads their page
-    # and collection permissions.
-    "calendar_month": ("/admin/calendrier/", True, 16),
+    # The month: its periods' rows and dates, the disciplines, the institutes (+ their profiles' disciplines),
+    # the page's periods, the offers of their dates (and, when there are some, which of them are published:
+    # not here, the generated offers have no dates); the regional administrator's menu reads their page and
+    # collection permissions.
+    "calendar_month": ("/admin/calendrier/", True, 15),
 }
 
 
