@@ -15,23 +15,14 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.widgets.button import BaseButton, BaseDropdownMenuButton
 
+from offers.widgets import attributes_html
+
 BUTTON_TEMPLATE = "wagtailadmin/shared/button.html"
 DROPDOWN_TEMPLATE = "wagtailadmin/shared/button_with_dropdown.html"
 
 
 def _escape(value):
     return conditional_escape(value)
-
-
-def _attrs(attrs):
-    """`wagtailadmin/shared/attrs.html`."""
-    parts = []
-    for name, value in attrs.items():
-        if value is True:
-            parts.append(f" {_escape(name)}")
-        elif value is not False:
-            parts.append(f' {_escape(name)}="{_escape(str(value))}"')
-    return "".join(parts)
 
 
 def icon(name, classname="icon"):
@@ -101,7 +92,7 @@ class OfferTitleColumn(TitleColumn):
         value = render_value_in_context(context["value"], parent_context)
         title = f'<span id="{_escape(context["title_id"])}">{value}</span>' if context["title_id"] else value
         if context["link_url"]:
-            title = f"<a{_attrs(context['link_attrs'])}>\n{title}\n</a>"
+            title = f"<a{attributes_html(context['link_attrs'])}>\n{title}\n</a>"
         elif context["label_id"]:
             title = f'<label for="{_escape(context["label_id"])}">\n{title}\n</label>'
         classname = f"{_escape(self.classname)} title" if self.classname else "title"

@@ -5,8 +5,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 
 
-def _attributes(attrs):
-    """Django's `django/forms/widgets/attrs.html`, in Python."""
+def attributes_html(attrs):
+    """Django's `django/forms/widgets/attrs.html` (and Wagtail's `shared/attrs.html`), in Python."""
     parts = []
     for name, value in attrs.items():
         if value is True:
@@ -30,7 +30,7 @@ class Select(forms.Select):
         if self.allow_multiple_selected:
             attrs["multiple"] = True
         values = self.format_value(value)
-        selected_attribute = _attributes(self.checked_attribute)
+        selected_attribute = attributes_html(self.checked_attribute)
         parts = []
         has_selected = False
         # The loop of `ChoiceWidget.optgroups()`, writing each option instead of a context dictionary.
@@ -49,4 +49,5 @@ class Select(forms.Select):
                 )
             if grouped:
                 parts.append("\n  </optgroup>")
-        return mark_safe(f'<select name="{conditional_escape(name)}"{_attributes(attrs)}>{"".join(parts)}\n</select>')
+        options = "".join(parts)
+        return mark_safe(f'<select name="{conditional_escape(name)}"{attributes_html(attrs)}>{options}\n</select>')
