@@ -28,6 +28,8 @@ from wagtail.models import (
 )
 
 from accounts.departements import DEPARTEMENT_CHOICES, departement_from_postcode
+
+DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
 from accounts.models import Structure, postcode_validator
 from accounts.uploads import validate_document
 
@@ -232,6 +234,11 @@ class Offer(
 
     def __str__(self):
         return self.name
+
+    def get_department_display(self):
+        """Django's own display of the choice, from a dict built once: the listing shows it on every
+        card, and Django rebuilds the dict of the hundred-odd départements at each call."""
+        return DEPARTEMENT_LABELS.get(self.department, self.department)
 
     def save(self, *args, **kwargs):
         self.department = departement_from_postcode(self.postcode) or self.department
