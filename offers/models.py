@@ -28,10 +28,10 @@ from wagtail.models import (
 )
 
 from accounts.departements import DEPARTEMENT_CHOICES, departement_from_postcode
-
-DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
 from accounts.models import Structure, postcode_validator
 from accounts.uploads import validate_document
+
+DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
 
 
 class ReferenceItem(models.Model):
@@ -230,6 +230,8 @@ class Offer(
             models.Index(fields=["live", "publication_start"]),
             models.Index(fields=["structure", "live"]),
             models.Index(fields=["department"]),
+            # The next end of publication of a live offer (portal.listing.listing_facets).
+            models.Index(fields=["expire_at"], condition=Q(live=True), name="offers_live_expire_at"),
         ]
 
     def __str__(self):

@@ -178,8 +178,10 @@ def _facet_rows(form, queryset):
             scope |= form.conditions(exclude=name)
     else:
         scope = form.conditions(exclude=active[0] if active else None)
-    flags = {f"ok_{name}": ExpressionWrapper(getattr(form, f"_condition_{name}")(form.active[name]), BooleanField())
-             for name in active}
+    flags = {
+        f"ok_{name}": ExpressionWrapper(getattr(form, f"_condition_{name}")(form.active[name]), BooleanField())
+        for name in active
+    }
     base = queryset.filter(scope).order_by().annotate(**flags).values(*FACET_COLUMNS.values(), *flags)
     base_sql, params = base.query.sql_with_params()
 

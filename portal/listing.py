@@ -4,22 +4,28 @@ Every function reads `Offer.objects.published()`; the number of queries does not
 number of offers.
 """
 
+import hashlib
 import json
+import math
 import os
 from html import escape as html_escape
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Min, Q
+from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import strip_tags
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from offers.models import Offer
 from offers.public_filters import PublicOfferFilterForm, facet_counts
+from portal.cache import generation
 
 PAGE_SIZE = 20
 SIMILAR_COUNT = 6
@@ -34,11 +40,7 @@ CARD_FIELDS = [
 
 
 def _cards(queryset):
-    return (
-        queryset.select_related("structure", "theme")
-        .only(*CARD_FIELDS)
-        .order_by("-publication_start", "-pk")
-    )
+    return queryset.select_related("structure", "theme").only(*CARD_FIELDS).order_by("-publication_start", "-pk")
 
 
 class CardPaginator(Paginator):
@@ -58,38 +60,83 @@ def option_tags(options):
     Built here rather than by the template: the filters have some 400 options, and a
     `{% blocktranslate count %}` for each was most of the listing's rendering time. The text is
     the one that tag gave (same message, count localized the same way), escaped like Django's
-    `escape`; the translated pattern is looked up once per distinct count.
+    `escape`; the translated pattern and the localized count are computed once per distinct count.
     """
-    patterns = {}
+    by_count = {}  # count: (translated pattern, localized count)
     tags = []
     for option in options:
         count = option.count
-        pattern = patterns.get(count)
-        if pattern is None:
-            pattern = patterns[count] = ngettext(
-                "%(label)s (%(counter)s offer)", "%(label)s (%(counter)s offers)", count
+        if count not in by_count:
+            by_count[count] = (
+                ngettext("%(label)s (%(counter)s offer)", "%(label)s (%(counter)s offers)", count),
+                localize(count),
             )
-        text = pattern % {"label": option.label, "counter": localize(count)}
+        pattern, counter = by_count[count]
+        text = pattern % {"label": option.label, "counter": counter}
         selected = " selected" if option.selected else ""
         tags.append(f'<option value="{html_escape(option.value)}"{selected}>{html_escape(text)}</option>')
     return mark_safe("".join(tags))  # noqa: S308 -- every value is escaped above
 
 
+# Bumped whenever the shape of a cached entry changes: a shared cache may hold older ones.
+FACETS_CACHE_FORMAT = 1
+
+
+def facets_cache_timeout():
+    return getattr(settings, "PORTAL_FACETS_CACHE_TIMEOUT", 600)
+
+
+def listing_facets(form):
+    """`(total, option tags, chosen)` of the listing for the form's filters, from a fragment cache:
+    the count of offers listed, the <option> tags of each filter's select (`option_tags`) and, per
+    filter, its selected options (FacetOption, for the labels of the active filters).
+
+    Counting the ~10,000 published offers is most of an uncached listing's cost, and every page of
+    a filter combination shows the same counts. The entry is keyed on the page cache's generation
+    (`portal.cache.generation()`): every change that purges the public pages (`portal.signals`:
+    offers published, unpublished, saved or deleted, their documents, structures, themes, types of
+    host site) makes it unreachable at once, in every process sharing the cache. The one change
+    no signal reports, an offer reaching its publication end, is covered by the entry's lifetime:
+    never beyond the next `expire_at` of a live offer. So the counts are never older than the
+    cards. `PORTAL_FACETS_CACHE_TIMEOUT=0` turns this cache off (independently of the page cache).
+    """
+    timeout = facets_cache_timeout()
+    if timeout > 0:
+        active = sorted((name, str(value)) for name, value in form.active.items())
+        digest = hashlib.sha256(repr(active).encode()).hexdigest()
+        key = f"portal:facets:{FACETS_CACHE_FORMAT}:{generation()}:{get_language()}:{digest}"
+        entry = cache.get(key)
+        if entry is not None:
+            return entry
+    now = timezone.now()
+    facets, total = facet_counts(form, Offer.objects.published(), with_total=True)
+    entry = (
+        total,
+        {name: option_tags(options) for name, options in facets.items()},
+        {name: [option for option in options if option.selected] for name, options in facets.items()},
+    )
+    if timeout > 0:
+        next_expiry = Offer.objects.filter(live=True, expire_at__gt=now).aggregate(next=Min("expire_at"))["next"]
+        if next_expiry is not None:
+            timeout = min(timeout, math.ceil((next_expiry - now).total_seconds()))
+        cache.set(key, entry, timeout)
+    return entry
+
+
 def listing_context(request):
     form = PublicOfferFilterForm(request.GET)
     published = Offer.objects.published()
-    facets, total = facet_counts(form, published, with_total=True)
+    total, filter_options, chosen = listing_facets(form)
     ids = form.filter_queryset(published).order_by("-publication_start", "-pk").values("pk")
     paginator = CardPaginator(ids, PAGE_SIZE)
     paginator.count = total  # counted with the facets: no COUNT query of its own
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.pages_list = [str(item) for item in paginator.get_elided_page_range(page_obj.number)]
-    active_filters = form.describe(facets)
+    active_filters = form.describe(chosen)
     query = urlencode({name: request.GET[name] for name in form.active if name in request.GET})
     return {
         "filter_form": form,
-        "facets": facets,
-        "filter_options": {name: option_tags(options) for name, options in facets.items()},
+        "filter_options": filter_options,
         "active_filters": active_filters,
         "page_obj": page_obj,
         "offers": page_obj.object_list,
