@@ -132,9 +132,10 @@ class OfferQuerySet(models.QuerySet):
         )
         return self.filter(structure_id=user.structure_id).filter(Exists(states))
 
-    def published(self):
-        """Offers the public may see: live, and not past their publication end."""
-        now = timezone.now()
+    def published(self, now=None):
+        """Offers the public may see: live, and not past their publication end (at `now`, by default
+        the current time)."""
+        now = now or timezone.now()
         # `structure_id NOT IN (refused structures)` rather than a join to every offer's structure:
         # the refused ones are few, and the plan stays a plain scan of the offers whatever the statistics.
         refused = Structure.objects.filter(status=Structure.Status.REFUSED).values("pk")

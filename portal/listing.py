@@ -14,7 +14,9 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db.models import Min, Q
+from django.db import connection
+from django.db.models import F, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.html import strip_tags
@@ -47,11 +49,45 @@ class CardPaginator(Paginator):
     """Pages of offer cards over a QuerySet of offer ids (already filtered and ordered).
 
     A page first picks its 20 ids in a subquery that reads only the ordering columns, then joins
-    the structure and theme of those 20 offers: deep pages never sort whole card rows.
+    the structure and theme of those 20 offers: deep pages never sort whole card rows. Given
+    `page_starts` (the first row of every page, `page_starts()`), a page seeks its first row
+    instead of counting OFFSET rows: page 50 reads 20 rows of the ordering index, not 1,000.
     """
+
+    def __init__(self, ids, per_page, page_starts=None):
+        super().__init__(ids, per_page)
+        self.page_starts = page_starts or []
+
+    def page(self, number):
+        number = self.validate_number(number)
+        if number <= len(self.page_starts):
+            ids = self.object_list.filter(_from_row(self.page_starts[number - 1]))[: self.per_page]
+            return self._get_page(ids, number, self)
+        return super().page(number)
 
     def _get_page(self, ids, number, paginator):
         return super()._get_page(_cards(Offer.objects.filter(pk__in=ids)), number, paginator)
+
+
+def page_starts(ids, per_page=PAGE_SIZE):
+    """`(publication_start, pk)` of the first row of every page of `ids` (ordered like the listing)."""
+    ordering = [F("publication_start").desc(), F("pk").desc()]
+    numbered = ids.annotate(row=Window(RowNumber(), order_by=ordering)).annotate(phase=(F("row") - 1) % per_page)
+    return list(numbered.filter(phase=0).order_by("row").values_list("publication_start", "pk"))
+
+
+def _from_row(start):
+    """The offers at or after `start` (publication_start, pk) in the listing's order: newest
+    publication start first, then highest id; a missing start sorts first where the database
+    takes NULL for the largest value (PostgreSQL), last otherwise (SQLite)."""
+    day, pk = start
+    nulls_first = connection.features.nulls_order_largest
+    if day is None:
+        undated = Q(publication_start__isnull=True, pk__lte=pk)
+        return undated | Q(publication_start__isnull=False) if nulls_first else undated
+    # `publication_start <= day` on its own lets PostgreSQL start its index scan at that day.
+    dated = Q(publication_start__lte=day) & (Q(publication_start__lt=day) | Q(pk__lte=pk))
+    return dated if nulls_first else dated | Q(publication_start__isnull=True)
 
 
 def option_tags(options):
@@ -79,17 +115,20 @@ def option_tags(options):
 
 
 # Bumped whenever the shape of a cached entry changes: a shared cache may hold older ones.
-FACETS_CACHE_FORMAT = 1
+FACETS_CACHE_FORMAT = 2
 
 
 def facets_cache_timeout():
     return getattr(settings, "PORTAL_FACETS_CACHE_TIMEOUT", 600)
 
 
-def listing_facets(form):
-    """`(total, option tags, chosen)` of the listing for the form's filters, from a fragment cache:
-    the count of offers listed, the <option> tags of each filter's select (`option_tags`) and, per
-    filter, its selected options (FacetOption, for the labels of the active filters).
+def listing_facets(form, published, ids, now):
+    """What the listing shows for the form's filters besides its cards, from a fragment cache.
+
+    Returns `(total, option tags, chosen, page starts)`: the count of offers listed, the <option>
+    tags of each filter's select (`option_tags`), per filter its selected options (FacetOption,
+    for the labels of the active filters) and, when cached, the first row of every page
+    (`page_starts`). `published` is `Offer.objects.published(now)`, `ids` the offers listed.
 
     Counting the ~10,000 published offers is most of an uncached listing's cost, and every page of
     a filter combination shows the same counts. The entry is keyed on the page cache's generation
@@ -97,8 +136,9 @@ def listing_facets(form):
     offers published, unpublished, saved or deleted, their documents, structures, themes, types of
     host site) makes it unreachable at once, in every process sharing the cache. The one change
     no signal reports, an offer reaching its publication end, is covered by the entry's lifetime:
-    never beyond the next `expire_at` of a live offer. So the counts are never older than the
-    cards. `PORTAL_FACETS_CACHE_TIMEOUT=0` turns this cache off (independently of the page cache).
+    never beyond the next `expire_at` of a live offer (after `now`). So the counts and page starts
+    are never older than the cards. `PORTAL_FACETS_CACHE_TIMEOUT=0` turns this cache off
+    (independently of the page cache).
     """
     timeout = facets_cache_timeout()
     if timeout > 0:
@@ -108,14 +148,15 @@ def listing_facets(form):
         entry = cache.get(key)
         if entry is not None:
             return entry
-    now = timezone.now()
-    facets, total = facet_counts(form, Offer.objects.published(), with_total=True)
+    facets, total = facet_counts(form, published, with_total=True)
     entry = (
         total,
         {name: option_tags(options) for name, options in facets.items()},
         {name: [option for option in options if option.selected] for name, options in facets.items()},
+        [],
     )
     if timeout > 0:
+        entry[3].extend(page_starts(ids))
         next_expiry = Offer.objects.filter(live=True, expire_at__gt=now).aggregate(next=Min("expire_at"))["next"]
         if next_expiry is not None:
             timeout = min(timeout, math.ceil((next_expiry - now).total_seconds()))
@@ -125,10 +166,11 @@ def listing_facets(form):
 
 def listing_context(request):
     form = PublicOfferFilterForm(request.GET)
-    published = Offer.objects.published()
-    total, filter_options, chosen = listing_facets(form)
+    now = timezone.now()
+    published = Offer.objects.published(now)
     ids = form.filter_queryset(published).order_by("-publication_start", "-pk").values("pk")
-    paginator = CardPaginator(ids, PAGE_SIZE)
+    total, filter_options, chosen, starts = listing_facets(form, published, ids, now)
+    paginator = CardPaginator(ids, PAGE_SIZE, page_starts=starts)
     paginator.count = total  # counted with the facets: no COUNT query of its own
     page_obj = paginator.get_page(request.GET.get("page"))
     page_obj.pages_list = [str(item) for item in paginator.get_elided_page_range(page_obj.number)]

@@ -14,6 +14,7 @@ from offers.models import Offer, Theme
 from portal import cache as portal_cache
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory
+from tests.test_portal_listing import listed_names
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +230,14 @@ def test_the_counts_never_outlive_the_end_of_an_offer(client, site, no_page_cach
         html, counted = listing(client)
     # Well within the cache's own timeout (600 s), yet counted again: one offer left.
     assert counted == 1 and "1 offre</h2>" in html
+
+
+def test_the_cached_page_starts_follow_a_new_offer(client, site, no_page_cache):
+    """The first row of every page is cached with the counts: a new offer shifts the pages at once."""
+    for index in range(21):
+        OfferFactory(name=f"Offre {index:02d}", published=True)
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 00"]
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 00"]  # from the cached page starts
+    OfferFactory(name="Nouvelle", published=True)
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 01", "Offre 00"]
+    assert listed_names(client.get("/offres/"))[0] == "Nouvelle"

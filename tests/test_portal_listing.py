@@ -329,17 +329,33 @@ def test_option_labels_are_escaped(client, site):
     assert "<b>" not in structure_select
 
 
-def test_deep_pages_keep_the_order_and_every_offer_once(client, site):
-    """Pages are read by ids: newest publication first, then the highest id; none twice, none missing."""
-    yesterday = today() - datetime.timedelta(days=1)
+@pytest.mark.parametrize("facets_cache", [600, 0], ids=["page starts cached", "offset"])
+def test_deep_pages_keep_the_order_and_every_offer_once(client, site, settings, facets_cache):
+    """Pages are read by ids, from the cached first row of each page or by offset: newest publication
+    first, then the highest id (an offer without a start where the database sorts it); none twice,
+    none missing, on every page, filtered or not."""
+    settings.PORTAL_FACETS_CACHE_TIMEOUT = facets_cache
+    settings.PORTAL_CACHE_TIMEOUT = 0
+    theme, other = Theme.objects.get(name="Sommeil"), Theme.objects.get(name="Alimentation")
     for index in range(25):
-        OfferFactory(name=f"Offre {index:02d}", published=True, publication_start=yesterday)
+        OfferFactory(name=f"Offre {index:02d}", published=True, publication_start=today() - datetime.timedelta(days=1))
     for index in range(20):
-        OfferFactory(name=f"Récente {index:02d}", published=True)
-    shown = [name for page in (1, 2, 3) for name in listed_names(client.get(f"/offres/?page={page}"))]
-    assert shown == [f"Récente {index:02d}" for index in reversed(range(20))] + [
-        f"Offre {index:02d}" for index in reversed(range(25))
-    ]
+        OfferFactory(name=f"Récente {index:02d}", published=True, theme=theme if index % 2 else other)
+    for index in range(3):
+        OfferFactory(name=f"Sans date {index}", published=True, publication_start=None, theme=theme)
+    OfferFactory(name="Brouillon", publication_start=None)
+    for query in ["", f"thematique={theme.slug}&"]:
+        expected = list(
+            PublicOfferFilterForm({"thematique": theme.slug} if query else {})
+            .filter_queryset(Offer.objects.published())
+            .order_by("-publication_start", "-pk")
+            .values_list("name", flat=True)
+        )
+        for _twice in range(2):  # counted, then from the cache
+            pages = range(1, len(expected) // 20 + 2)
+            shown = [name for page in pages for name in listed_names(client.get(f"/offres/?{query}page={page}"))]
+            assert shown == expected
+    assert len(expected) == 13 and "Sans date 0" in expected and len(pages) == 1
 
 
 def test_the_departement_shown_is_djangos_own_display():
