@@ -137,10 +137,12 @@ def listing_facets(form, published, ids, now):
     host site) makes it unreachable at once, in every process sharing the cache. The one change
     no signal reports, an offer reaching its publication end, is covered by the entry's lifetime:
     never beyond the next `expire_at` of a live offer (after `now`). So the counts and page starts
-    are never older than the cards. `PORTAL_FACETS_CACHE_TIMEOUT=0` turns this cache off
+    are never older than the cards. Only the select filters are cached (a finite set of
+    combinations), not text searches. `PORTAL_FACETS_CACHE_TIMEOUT=0` turns this cache off
     (independently of the page cache).
     """
-    timeout = facets_cache_timeout()
+    # Free-text searches are not cached: rarely repeated, and their number has no bound.
+    timeout = facets_cache_timeout() if "q" not in form.active else 0
     if timeout > 0:
         active = sorted((name, str(value)) for name, value in form.active.items())
         digest = hashlib.sha256(repr(active).encode()).hexdigest()

@@ -241,3 +241,12 @@ def test_the_cached_page_starts_follow_a_new_offer(client, site, no_page_cache):
     OfferFactory(name="Nouvelle", published=True)
     assert listed_names(client.get("/offres/?page=2")) == ["Offre 01", "Offre 00"]
     assert listed_names(client.get("/offres/"))[0] == "Nouvelle"
+
+
+def test_text_searches_are_counted_every_time(client, site, no_page_cache):
+    """Only the select filters are cached: free text has no bound and is rarely repeated."""
+    OfferFactory(name="Atelier sommeil", published=True)
+    for _twice in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/offres/?q=sommeil&departement=33").content.decode()
+        assert len(facet_queries(captured)) == 1 and "1 offre</h2>" in html
