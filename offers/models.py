@@ -31,6 +31,8 @@ from accounts.departements import DEPARTEMENT_CHOICES, departement_from_postcode
 from accounts.models import Structure, postcode_validator
 from accounts.uploads import validate_document
 
+DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
+
 
 class ReferenceItem(models.Model):
     """A value of a reference list that the regional administrator edits."""
@@ -144,10 +146,14 @@ class OfferQuerySet(models.QuerySet):
         )
         return self.filter(structure_id=user.structure_id).filter(Exists(states))
 
-    def published(self):
-        """Offers the public may see: live, and not past their publication end."""
-        now = timezone.now()
-        return self.filter(live=True).exclude(expire_at__lte=now).exclude(structure__status="refused")
+    def published(self, now=None):
+        """Offers the public may see: live, and not past their publication end (at `now`, by default
+        the current time)."""
+        now = now or timezone.now()
+        # `structure_id NOT IN (refused structures)` rather than a join to every offer's structure:
+        # the refused ones are few, and the plan stays a plain scan of the offers whatever the statistics.
+        refused = Structure.objects.filter(status=Structure.Status.REFUSED).values("pk")
+        return self.filter(live=True).exclude(expire_at__lte=now).exclude(structure_id__in=refused)
 
 
 class Offer(
@@ -245,10 +251,17 @@ class Offer(
             # Offers overlapping a month (the calendar's counts, the matching periods): those ending
             # after its first day, a small part of the table once past offers pile up.
             models.Index(fields=["period_end", "period_start"]),
+            # The next end of publication of a live offer (portal.listing.listing_facets).
+            models.Index(fields=["expire_at"], condition=Q(live=True), name="offers_live_expire_at"),
         ]
 
     def __str__(self):
         return self.name
+
+    def get_department_display(self):
+        """Django's own display of the choice, from a dict built once: the listing shows it on every
+        card, and Django rebuilds the dict of the hundred-odd départements at each call."""
+        return DEPARTEMENT_LABELS.get(self.department, self.department)
 
     def save(self, *args, **kwargs):
         self.department = departement_from_postcode(self.postcode) or self.department

@@ -2,16 +2,17 @@
 the filtered QuerySet, and the count of matching offers for every option of every filter.
 
 Bad values never raise: an invalid field gets a French error and is ignored, the other filters
-still apply. Counting takes five aggregate queries in all, whatever the number of offers.
+still apply. Counting takes one query in all, whatever the number of offers.
 """
 
 from django import forms
 from django.db import connection
-from django.db.models import Count, Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.utils.functional import lazy
 from django.utils.text import capfirst
 
 from accounts.departements import DEPARTEMENT_NAMES, DEPARTEMENTS
+from accounts.models import Structure
 from offers.models import Offer, SiteType, Theme
 
 PERIOD_CHOICES = [
@@ -84,14 +85,16 @@ class PublicOfferFilterForm(forms.Form):
             )
         return condition
 
+    # Themes and types of host site by a subquery on their slug rather than a join: a plain
+    # condition on the offer's own column, usable as a flag in the facet query.
     def _condition_thematique(self, value):
-        return Q(theme__slug=value)
+        return Q(theme_id__in=Theme.objects.filter(slug=value).values("pk"))
 
     def _condition_departement(self, value):
         return Q(department=value)
 
     def _condition_terrain(self, value):
-        return Q(site_type__slug=value)
+        return Q(site_type_id__in=SiteType.objects.filter(slug=value).values("pk"))
 
     def _condition_structure(self, value):
         return Q(structure_id=value)
@@ -121,8 +124,6 @@ class PublicOfferFilterForm(forms.Form):
 
     def _reference_names(self):
         """Names of the chosen theme, site type and structure, read from the database (one query each)."""
-        from accounts.models import Structure
-
         active = self.active
         lookups = {
             "thematique": (Theme.objects, "slug"),
@@ -150,65 +151,104 @@ class FacetOption:
         return f"FacetOption({self.value!r}, {self.label!r}, {self.count})"
 
 
-def _counted(model, filtered, field):
-    """Every row of a reference list (by name) with `n`, the count of `filtered` offers pointing to
-    it: one query, the list LEFT JOINed to the grouped count (a hash aggregate over the offers, where
-    a correlated subquery per row would walk the offers once per row)."""
-    column = Offer._meta.get_field(field).column
-    counts_sql, params = filtered.order_by().values(column).annotate(n=Count("pk")).query.sql_with_params()
-    table = connection.ops.quote_name(model._meta.db_table)
-    return model.objects.raw(
-        f"SELECT ref.id, ref.name, ref.slug, COALESCE(counts.n, 0) AS n FROM {table} ref "
-        f"LEFT JOIN ({counts_sql}) counts ON counts.{connection.ops.quote_name(column)} = ref.id ORDER BY ref.name",
-        params,
+FACET_COLUMNS = {
+    "thematique": "theme_id",
+    "terrain": "site_type_id",
+    "departement": "department",
+    "structure": "structure_id",
+    "periode": "period_kind",
+}
+
+
+def _facet_rows(form, queryset):
+    """Every facet's counts in one query: [(facet, value, label, count)], ordered by facet then label.
+
+    The offers matching at least one facet's conditions are read once (a CTE: one scan of the
+    offers, with a flag per active filter); each facet then counts, from those rows, the ones
+    passing every active filter but its own. Themes and types of host site come with every row of
+    their list (count 0 included), structures only when they have offers, département and period
+    rows carry their raw value (the labels are Python's). The last row, `_total`, counts the
+    offers matching every filter: the listing's own count.
+    """
+    active = [name for name in form.active if name in FACET_COLUMNS]
+    # Rows some facet counts: those passing every filter but (at most) one.
+    if len(active) >= 2:
+        scope = Q()
+        for name in active:
+            scope |= form.conditions(exclude=name)
+    else:
+        scope = form.conditions(exclude=active[0] if active else None)
+    flags = {
+        f"ok_{name}": ExpressionWrapper(getattr(form, f"_condition_{name}")(form.active[name]), BooleanField())
+        for name in active
+    }
+    base = queryset.filter(scope).order_by().annotate(**flags).values(*FACET_COLUMNS.values(), *flags)
+    base_sql, params = base.query.sql_with_params()
+
+    def where(*names):
+        """SQL condition: every active filter but those named."""
+        return " AND ".join(f"base.ok_{name}" for name in active if name not in names) or "1 = 1"
+
+    quote = connection.ops.quote_name
+    parts = []
+    for name, model in (("thematique", Theme), ("terrain", SiteType)):
+        column = FACET_COLUMNS[name]
+        parts.append(
+            f"SELECT '{name}' AS facet, ref.slug AS value, ref.name AS label, COALESCE(counts.n, 0) AS n "
+            f"FROM {quote(model._meta.db_table)} ref LEFT JOIN (SELECT base.{column} AS ref_id, COUNT(*) AS n "
+            f"FROM base WHERE {where(name)} GROUP BY base.{column}) counts ON counts.ref_id = ref.id"
+        )
+    parts.append(
+        f"SELECT 'structure', CAST(ref.id AS TEXT), ref.name, counts.n FROM (SELECT base.structure_id AS ref_id, "
+        f"COUNT(*) AS n FROM base WHERE {where('structure')} GROUP BY base.structure_id) counts "
+        f"INNER JOIN {quote(Structure._meta.db_table)} ref ON ref.id = counts.ref_id"
     )
+    for name in ("departement", "periode"):
+        column = FACET_COLUMNS[name]
+        parts.append(
+            f"SELECT '{name}', base.{column}, NULL, COUNT(*) FROM base WHERE {where(name)} GROUP BY base.{column}"
+        )
+    parts.append(f"SELECT '_total', NULL, NULL, COUNT(*) FROM base WHERE {where()}")
+    sql = f"WITH base AS ({base_sql}) " + " UNION ALL ".join(parts) + " ORDER BY 1, 3, 2"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def facet_counts(form, queryset, with_total=False):
     """For each filter with options, the options with the count of offers that choosing them would list.
 
     The count of an option applies every other active filter (the usual faceted-search rule), so
-    choosing a shown option never gives fewer offers than announced. Five queries in all; with
-    `with_total`, the period query also counts the offers matching every filter, returned as
+    choosing a shown option never gives fewer offers than announced. One query in all; with
+    `with_total`, the count of the offers matching every filter comes too, returned as
     `(facets, total)` so that the listing's paginator needs no COUNT query of its own.
     """
     active = form.active
+    rows = {name: [] for name in FACET_COLUMNS}
+    total = 0
+    for facet, value, label, count in _facet_rows(form, queryset):
+        if facet == "_total":
+            total = count
+        else:
+            rows[facet].append((value, label, count))
 
-    def grouped(name, *fields):
-        return form.filter_queryset(queryset, exclude=name).order_by().values(*fields).annotate(n=Count("pk"))
+    def option(name, value, label, count):
+        return FacetOption(value, label, count, str(active.get(name, "")) == str(value))
 
-    facets = {}
-    facets["thematique"] = [
-        FacetOption(theme.slug, theme.name, theme.n, active.get("thematique") == theme.slug)
-        for theme in _counted(Theme, form.filter_queryset(queryset, exclude="thematique"), "theme")
-    ]
-    facets["terrain"] = [
-        FacetOption(site.slug, site.name, site.n, active.get("terrain") == site.slug)
-        for site in _counted(SiteType, form.filter_queryset(queryset, exclude="terrain"), "site_type")
-    ]
-
-    department_counts = {row["department"]: row["n"] for row in grouped("departement", "department")}
+    facets = {
+        name: [option(name, value, label, count) for value, label, count in rows[name]]
+        for name in ("thematique", "terrain")
+    }
+    department_counts = {value: count for value, _label, count in rows["departement"]}
     facets["departement"] = [
-        FacetOption(code, f"{code} – {name}", department_counts.get(code, 0), active.get("departement") == code)
+        option("departement", code, f"{code} – {name}", department_counts.get(code, 0))
         for code, name in DEPARTEMENTS
         if department_counts.get(code) or active.get("departement") == code
     ]
-
-    structures = grouped("structure", "structure_id", "structure__name").order_by("structure__name")
-    facets["structure"] = [
-        FacetOption(
-            row["structure_id"], row["structure__name"], row["n"], active.get("structure") == row["structure_id"]
-        )
-        for row in structures
-    ]
-
-    counts = {value: Count("pk", filter=Q(period_kind__in=kinds)) for value, kinds in PERIOD_KINDS.items()}
-    if with_total:
-        # The offers listed: the period facet's rows, restricted by the chosen period (if any).
-        period = form.active.get("periode")
-        counts["_total"] = Count("pk", filter=Q(period_kind__in=PERIOD_KINDS[period])) if period else Count("pk")
-    periods = form.filter_queryset(queryset, exclude="periode").aggregate(**counts)
+    facets["structure"] = [option("structure", value, label, count) for value, label, count in rows["structure"]]
+    kind_counts = {value: count for value, _label, count in rows["periode"]}
     facets["periode"] = [
-        FacetOption(value, label, periods[value], active.get("periode") == value) for value, label in PERIOD_CHOICES
+        option("periode", value, label, sum(kind_counts.get(kind, 0) for kind in PERIOD_KINDS[value]))
+        for value, label in PERIOD_CHOICES
     ]
-    return (facets, periods["_total"]) if with_total else facets
+    return (facets, total) if with_total else facets

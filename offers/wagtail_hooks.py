@@ -26,7 +26,6 @@ from wagtail.snippets.views.chooser import (
 from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
 from wagtail.snippets.widgets import AdminSnippetChooser
 
-from accounts.departements import DEPARTEMENT_CHOICES
 from offers import dashboard, permissions, views, xlsx
 from offers.admin_cells import OfferTitleColumn, ValueColumn
 from offers.filters import OfferFilterSet
@@ -177,7 +176,6 @@ class OfferEditView(EditView):
 
 
 SEARCH_MAX_LENGTH = 200
-DEPARTEMENT_LABELS = dict(DEPARTEMENT_CHOICES)
 
 
 class OfferIndexView(IndexView):
@@ -307,13 +305,7 @@ class OfferViewSet(SnippetViewSet):
         "name",
         ValueColumn("structure", label=_("Structure"), sort_key="structure__name"),
         ValueColumn("theme", label=_("Theme"), sort_key="theme__name"),
-        # A dictionary lookup: `get_department_display()` flattens the hundred choices on every call.
-        ValueColumn(
-            "department",
-            label=_("Département"),
-            accessor=lambda offer: DEPARTEMENT_LABELS.get(offer.department, offer.department),
-            sort_key="department",
-        ),
+        ValueColumn("get_department_display", label=_("Département"), sort_key="department"),
         ValueColumn("state_label", label=_("State"), sort_key="state"),
         CalendarDateColumn("publication_start", label=_("Publication start"), sort_key="publication_start"),
         CalendarDateColumn("publication_end", label=_("Publication end"), sort_key="publication_end"),

@@ -1,5 +1,6 @@
 """SQL queries of every benchmarked URL: the same count at 10 and at 200 offers (and periods), and
-within the issue's targets for the public listing (12) and the offer page (10).
+within the issue's targets for the public listing (12) and the offer page (10). The listing's 10 are
+those of a miss of its counts cache (cleared before every request): with them cached, 6.
 
 The page cache is cleared before every measured request (with the rest of the local-memory
 cache), so that it never hides queries; process-level caches (content types) are warmed first.
@@ -21,14 +22,14 @@ ADMIN_LIST = "/admin/snippets/offers/offer/"
 # name: (path, logged in as the regional administrator, at most this many queries)
 URLS = {
     "home": ("/", False, 8),
-    "listing": ("/offres/", False, 12),
-    "listing_filtered": ("/offres/?departement={department}&thematique={theme}", False, 12),
-    "listing_page5": ("/offres/?page=5", False, 12),
+    "listing": ("/offres/", False, 10),
+    "listing_filtered": ("/offres/?departement={department}&thematique={theme}", False, 10),
+    "listing_page5": ("/offres/?page=5", False, 10),
     "listing_every_filter": (
         "/offres/?q=prévention&departement={department}&thematique={theme}&terrain={site_type}"
         "&structure={structure}&periode=continuous",
         False,
-        12,
+        10,
     ),
     "offer": ("/offres/{offer}/", False, 10),
     "offer_pdf": ("/offres/{offer}/pdf/", False, 8),

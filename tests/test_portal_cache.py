@@ -1,12 +1,20 @@
 """Anonymous public pages are served from the cache until an offer changes."""
 
+import datetime
+
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from freezegun import freeze_time
 
-from offers.models import Offer
+from accounts.models import Structure
+from offers.models import Offer, Theme
 from portal import cache as portal_cache
-from tests.factories.accounts import UserFactory
+from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory
+from tests.test_portal_listing import listed_names
 
 pytestmark = pytest.mark.django_db
 
@@ -171,3 +179,127 @@ def test_changing_the_listing_intro_purges_the_cache(client, site):
     index.intro = "<p>Nouvelle introduction du portail.</p>"
     index.save_revision().publish()
     assert "Nouvelle introduction du portail." in client.get("/offres/").content.decode()
+
+
+# The listing's filter counts (portal.listing.listing_facets): cached whether the page cache is on or
+# off, purged exactly like it, and never kept past the next end of publication of a live offer.
+
+
+def facet_queries(captured):
+    return [query["sql"] for query in captured if query["sql"].startswith("WITH base AS")]
+
+
+def listing(client):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get("/offres/")
+    assert response.status_code == 200
+    return response.content.decode(), len(facet_queries(captured))
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PORTAL_CACHE_TIMEOUT = 0
+
+
+def test_the_counts_are_cached_without_the_page_cache(client, site, no_page_cache):
+    theme = Theme.objects.get(name="Sommeil")
+    OfferFactory(published=True, theme=theme)
+    first, counted = listing(client)
+    second, counted_again = listing(client)
+    assert (counted, counted_again) == (1, 0)
+    assert "Sommeil (1 offre)" in first and "Sommeil (1 offre)" in second
+
+
+def test_a_zero_timeout_turns_the_counts_cache_off(client, site, no_page_cache, settings):
+    settings.PORTAL_FACETS_CACHE_TIMEOUT = 0
+    OfferFactory(published=True)
+    assert listing(client)[1] == listing(client)[1] == 1
+
+
+def test_publishing_unpublishing_editing_and_deleting_an_offer_refresh_the_counts(
+    client, site, no_page_cache, django_capture_on_commit_callbacks
+):
+    sleep, food = Theme.objects.get(name="Sommeil"), Theme.objects.get(name="Alimentation")
+    OfferFactory(published=True, theme=sleep)
+    assert "Sommeil (1 offre)" in listing(client)[0]
+
+    draft = OfferFactory(theme=sleep)
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.save_revision().publish()
+    html, counted = listing(client)
+    assert counted == 1 and "Sommeil (2 offres)" in html and "2 offres</h2>" in html
+
+    draft.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.unpublish()
+    assert "Sommeil (1 offre)" in listing(client)[0]
+
+    offer = Offer.objects.get(live=True)
+    offer.theme = food
+    with django_capture_on_commit_callbacks(execute=True):
+        offer.save()
+    html = listing(client)[0]
+    assert "Sommeil (0 offre)" in html and "Alimentation (1 offre)" in html
+
+    with django_capture_on_commit_callbacks(execute=True):
+        offer.delete()
+    html = listing(client)[0]
+    assert "Alimentation (0 offre)" in html and "0 offre</h2>" in html
+
+
+def test_renaming_a_theme_or_a_structure_refreshes_the_labels(client, site, no_page_cache):
+    structure = StructureFactory(name="Asso Avant")
+    OfferFactory(published=True, structure=structure, theme=Theme.objects.get(name="Sommeil"))
+    assert "Asso Avant (1 offre)" in listing(client)[0]
+    structure.name = "Asso Après"
+    structure.save()
+    theme = Theme.objects.get(name="Sommeil")
+    theme.name = "Sommeil et repos"
+    theme.save()
+    html = listing(client)[0]
+    assert "Asso Après (1 offre)" in html and "Sommeil et repos (1 offre)" in html
+
+
+def test_a_structure_refused_refreshes_the_counts(client, site, no_page_cache):
+    structure = StructureFactory(name="Asso Bientôt Refusée")
+    OfferFactory(published=True, structure=structure)
+    assert "Asso Bientôt Refusée (1 offre)" in listing(client)[0]
+    structure.status = Structure.Status.REFUSED
+    structure.save()
+    html = listing(client)[0]
+    assert "Asso Bientôt Refusée" not in html and "0 offre</h2>" in html
+
+
+def test_the_counts_never_outlive_the_end_of_an_offer(client, site, no_page_cache):
+    """An offer reaching its publication end sends no signal: the cached counts expire with it."""
+    ending = OfferFactory(published=True, publication_end=timezone.localdate())
+    OfferFactory(published=True, publication_end=timezone.localdate() + datetime.timedelta(days=30))
+    assert ending.expire_at is not None
+    with freeze_time(ending.expire_at - datetime.timedelta(seconds=60)):
+        html, counted = listing(client)
+        assert counted == 1 and "2 offres</h2>" in html
+        assert listing(client)[1] == 0  # cached
+    with freeze_time(ending.expire_at + datetime.timedelta(seconds=1)):
+        html, counted = listing(client)
+    # Well within the cache's own timeout (600 s), yet counted again: one offer left.
+    assert counted == 1 and "1 offre</h2>" in html
+
+
+def test_the_cached_page_starts_follow_a_new_offer(client, site, no_page_cache):
+    """The first row of every page is cached with the counts: a new offer shifts the pages at once."""
+    for index in range(21):
+        OfferFactory(name=f"Offre {index:02d}", published=True)
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 00"]
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 00"]  # from the cached page starts
+    OfferFactory(name="Nouvelle", published=True)
+    assert listed_names(client.get("/offres/?page=2")) == ["Offre 01", "Offre 00"]
+    assert listed_names(client.get("/offres/"))[0] == "Nouvelle"
+
+
+def test_text_searches_are_counted_every_time(client, site, no_page_cache):
+    """Only the select filters are cached: free text has no bound and is rarely repeated."""
+    OfferFactory(name="Atelier sommeil", published=True)
+    for _twice in range(2):
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get("/offres/?q=sommeil&departement=33").content.decode()
+        assert len(facet_queries(captured)) == 1 and "1 offre</h2>" in html

@@ -6,11 +6,14 @@ import re
 import pytest
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import Model
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from accounts.departements import DEPARTEMENT_CHOICES
 from accounts.models import Structure
 from offers.models import Offer, SiteType, Theme
+from offers.public_filters import FACET_COLUMNS, PERIOD_KINDS, PublicOfferFilterForm, facet_counts
 from tests.factories.accounts import StructureFactory
 from tests.factories.offers import OfferFactory
 
@@ -275,3 +278,88 @@ def test_structure_status_refused_hides_its_offers_from_counts(client, site):
     assert "Refusée" not in html
     assert "0 offre" in html
     assert Offer.objects.count() == 1
+
+
+def test_every_option_counts_what_choosing_it_would_list(site, theme_sleep, theme_food):
+    """The one-query facet counts against a plain count per option (every filter but the option's own)."""
+    association = SiteType.objects.get(name="Association")
+    structures = [StructureFactory(name=f"Structure {letter}") for letter in "ABC"]
+    for index in range(12):
+        OfferFactory(
+            published=index % 5 != 4,  # some drafts, never counted
+            theme=[theme_sleep, theme_food][index % 2],
+            postcode=["33000", "64000", "17000"][index % 3],
+            site_type=association if index % 4 == 0 else SiteType.objects.order_by("pk").first(),
+            structure=structures[index % 3],
+            period_kind=list(Offer.PeriodKind)[index % 3],
+            name=f"Atelier {'sommeil' if index % 2 else 'cuisine'} {index}",
+        )
+    OfferFactory(published=True, structure=StructureFactory(refused=True))  # never counted
+    lookups = {
+        "thematique": lambda value: {"theme__slug": value},
+        "terrain": lambda value: {"site_type__slug": value},
+        "departement": lambda value: {"department": value},
+        "structure": lambda value: {"structure_id": int(value)},
+        "periode": lambda value: {"period_kind__in": PERIOD_KINDS[value]},
+    }
+    combinations = [
+        {},
+        {"departement": "33"},
+        {"thematique": theme_food.slug, "departement": "64"},
+        {"q": "sommeil", "terrain": association.slug, "periode": "split"},
+        {"structure": str(structures[1].pk), "periode": "continuous", "thematique": theme_sleep.slug},
+        {"q": "atelier", "departement": "17", "terrain": association.slug, "structure": str(structures[2].pk)},
+    ]
+    for data in combinations:
+        form = PublicOfferFilterForm(data)
+        facets, total = facet_counts(form, Offer.objects.published(), with_total=True)
+        assert total == form.filter_queryset(Offer.objects.published()).count(), data
+        for name in FACET_COLUMNS:
+            others = form.filter_queryset(Offer.objects.published(), exclude=name)
+            for option in facets[name]:
+                assert option.count == others.filter(**lookups[name](option.value)).count(), (data, option)
+                assert option.selected == (str(form.active.get(name, "")) == option.value)
+
+
+def test_option_labels_are_escaped(client, site):
+    OfferFactory(published=True, structure=StructureFactory(name='Asso <b>"Santé" & Co</b>'))
+    html = client.get("/offres/").content.decode()
+    structure_select = html.split('id="id_structure"', 1)[1].split("</select>", 1)[0]
+    assert "Asso &lt;b&gt;&quot;Santé&quot; &amp; Co&lt;/b&gt; (1 offre)</option>" in structure_select
+    assert "<b>" not in structure_select
+
+
+@pytest.mark.parametrize("facets_cache", [600, 0], ids=["page starts cached", "offset"])
+def test_deep_pages_keep_the_order_and_every_offer_once(client, site, settings, facets_cache):
+    """Pages are read by ids, from the cached first row of each page or by offset: newest publication
+    first, then the highest id (an offer without a start where the database sorts it); none twice,
+    none missing, on every page, filtered or not."""
+    settings.PORTAL_FACETS_CACHE_TIMEOUT = facets_cache
+    settings.PORTAL_CACHE_TIMEOUT = 0
+    theme, other = Theme.objects.get(name="Sommeil"), Theme.objects.get(name="Alimentation")
+    for index in range(25):
+        OfferFactory(name=f"Offre {index:02d}", published=True, publication_start=today() - datetime.timedelta(days=1))
+    for index in range(20):
+        OfferFactory(name=f"Récente {index:02d}", published=True, theme=theme if index % 2 else other)
+    for index in range(3):
+        OfferFactory(name=f"Sans date {index}", published=True, publication_start=None, theme=theme)
+    OfferFactory(name="Brouillon", publication_start=None)
+    for query in ["", f"thematique={theme.slug}&"]:
+        expected = list(
+            PublicOfferFilterForm({"thematique": theme.slug} if query else {})
+            .filter_queryset(Offer.objects.published())
+            .order_by("-publication_start", "-pk")
+            .values_list("name", flat=True)
+        )
+        for _twice in range(2):  # counted, then from the cache
+            pages = range(1, len(expected) // 20 + 2)
+            shown = [name for page in pages for name in listed_names(client.get(f"/offres/?{query}page={page}"))]
+            assert shown == expected
+    assert len(expected) == 13 and "Sans date 0" in expected and len(pages) == 1
+
+
+def test_the_departement_shown_is_djangos_own_display():
+    field = Offer._meta.get_field("department")
+    for code, _label in DEPARTEMENT_CHOICES + [("XX", "")]:
+        offer = Offer(department=code)
+        assert offer.get_department_display() == Model._get_FIELD_display(offer, field)

@@ -219,6 +219,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Seconds an anonymous public offer page (listing, offer, PDF, feed) stays cached; any offer change purges.
 PORTAL_CACHE_TIMEOUT = env.get_int("PORTAL_CACHE_TIMEOUT", 600)
+# Seconds the listing's filter counts stay cached (portal.listing.listing_facets), whether the page
+# cache is on or not; the same purge makes them unreachable, and they never outlive an offer's end.
+PORTAL_FACETS_CACHE_TIMEOUT = env.get_int("PORTAL_FACETS_CACHE_TIMEOUT", 600)
 
 # Security headers and sessions. A session (admin included) ends when the browser closes and,
 # whatever the activity, SESSION_COOKIE_AGE seconds after the login (8 hours by default).
