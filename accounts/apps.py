@@ -8,6 +8,8 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
+        from accounts import admin_frame
         from accounts.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)
+        admin_frame.install()

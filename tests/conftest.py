@@ -21,6 +21,8 @@ def _empty_cache():
     """Rate-limit counters and cached pages must not leak from one test into the next."""
     from django.core.cache import caches
 
-    for cache in caches.all():
+    from accounts.admin_frame import frame_cache
+
+    for cache in (*caches.all(), frame_cache):
         cache.clear()
     yield
