@@ -41,6 +41,18 @@ class InstituteProfile(models.Model):
         return str(self.structure)
 
 
+def disciplines_taught(structure_ids):
+    """{structure id: [discipline ids]} of those of the institutes that have a profile (an empty
+    list: a profile naming no discipline yet), in one query on the profiles and their links."""
+    taught = {}
+    profiles = InstituteProfile.objects.filter(structure_id__in=structure_ids)
+    for structure_id, discipline_id in profiles.values_list("structure_id", "disciplines"):
+        disciplines = taught.setdefault(structure_id, [])
+        if discipline_id is not None:
+            disciplines.append(discipline_id)
+    return taught
+
+
 class AvailabilityPeriodQuerySet(models.QuerySet):
     def visible(self):
         """Periods shown to planners: those of active training institutes."""

@@ -23,7 +23,7 @@ from accounts.models import Structure
 from calendars import ical
 from calendars.forms import MONTH_FORMAT, CalendarFilterForm, InstituteProfileForm
 from calendars.grid import MonthGrid, add_months, annotate_published_offer_counts
-from calendars.models import AvailabilityPeriod, InstituteProfile, overlapping_periods
+from calendars.models import AvailabilityPeriod, InstituteProfile, disciplines_taught, overlapping_periods
 from calendars.permissions import can_view_calendar, can_view_offer_matches, can_write_periods
 from offers.models import Discipline, Offer
 
@@ -93,12 +93,7 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
         institute_ids = {row.key[0] for row in grid.row_lanes}
         disciplines = list(Discipline.objects.order_by("name", "pk").only("pk", "name"))
         menu = {"kind": Structure.Kind.TRAINING_INSTITUTE, "status": Structure.Status.ACTIVE}  # the filter's menu
-        structures = list(
-            Structure.objects.filter(Q(**menu) | Q(pk__in=institute_ids))
-            .select_related("institute_profile")
-            .prefetch_related("institute_profile__disciplines")
-            .order_by("name", "pk")
-        )
+        structures = list(Structure.objects.filter(Q(**menu) | Q(pk__in=institute_ids)).order_by("name", "pk"))
         form.use_choices(disciplines, [s for s in structures if (s.kind, s.status) == (menu["kind"], menu["status"])])
         # Rows in the order of the names (the database's collation), then of the keys.
         institute_rank = {structure.pk: rank for rank, structure in enumerate(structures)}
@@ -134,7 +129,7 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
                     ("total", page.paginator.count),
                 )
             },
-            institutes=[structure for structure in structures if structure.pk in institute_ids],
+            institutes=self.institutes_taught(structures, institute_ids, disciplines),
             month=month,
             previous_query=form.query_string(mois=previous_month.strftime(MONTH_FORMAT)),
             next_query=form.query_string(mois=next_month.strftime(MONTH_FORMAT)),
@@ -144,6 +139,18 @@ class CalendarView(CalendarAccessMixin, AdminPageMixin, TemplateView):
             next_month=next_month,
             **kwargs,
         )
+
+    @staticmethod
+    def institutes_taught(structures, institute_ids, disciplines):
+        """(institute, the disciplines it teaches, or None without a profile) for the institutes of
+        the month, from their profiles' links (prefetching profiles and disciplines cost ~3 ms)."""
+        taught = disciplines_taught(institute_ids) if institute_ids else {}
+        institutes = []
+        for structure in structures:
+            if structure.pk in institute_ids:
+                ids = taught.get(structure.pk)
+                institutes.append((structure, None if ids is None else [d for d in disciplines if d.pk in ids]))
+        return institutes
 
     def page_links(self, page, month_query):
         """The query strings of the first, previous, next and last pages (None when there is none),

@@ -284,3 +284,29 @@ def test_month_picker_shows_the_current_month(client):
     login(client)
     html = client.get(URL).content.decode()
     assert 'type="month" name="mois" value="2026-12"' in html
+
+
+def test_institutes_of_the_month_list_the_disciplines_they_teach(client, viewer):
+    """In the order of their names; "not specified" for a profile naming none; nothing without a
+    profile; only the institutes with a period in the month."""
+    from calendars.models import InstituteProfile
+
+    dates = {"start": datetime.date(2026, 12, 1), "end": datetime.date(2026, 12, 3)}
+    pau = StructureFactory(institute=True, name="IFSI de Pau", postcode="64000", city="Pau")
+    tarbes = StructureFactory(institute=True, name="IFMK de Tarbes", postcode="65000", city="Tarbes")
+    dax = StructureFactory(institute=True, name="IFAS de Dax", postcode="40100", city="Dax")
+    StructureFactory(institute=True, name="IFSI sans période")
+    InstituteProfile.objects.create(structure=pau).disciplines.set(
+        [discipline("Soins infirmiers"), discipline("Maïeutique")]
+    )
+    InstituteProfile.objects.create(structure=tarbes)
+    for institute in (pau, tarbes, dax):
+        AvailabilityPeriodFactory(institute=institute, **dates)
+    html = client.get(URL, {"mois": "2026-12"}).content.decode()
+    items = re.findall(r"<li>\s*(.*?)\s*</li>", html[html.index('<ul class="sses-cal-institutes">') :], re.S)
+    assert [re.sub(r"\s+", " ", item) for item in items] == [
+        "<strong>IFAS de Dax</strong>, Dax (40 – Landes)",
+        "<strong>IFMK de Tarbes</strong>, Tarbes (65 – Hautes-Pyrénées) — disciplines enseignées : non précisées",
+        "<strong>IFSI de Pau</strong>, Pau (64 – Pyrénées-Atlantiques) — disciplines enseignées : "
+        "Maïeutique, Soins infirmiers",
+    ]
