@@ -299,7 +299,8 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @cached_property
     def role_names(self):
-        """Names of the user's groups, read once per request (roles are Wagtail groups)."""
+        """Names of the user's groups, read once per request (roles are Wagtail groups); read
+        with the permissions when they are read first (accounts.backends)."""
         return frozenset(self.groups.values_list("name", flat=True))
 
     def has_role(self, role: Role):
