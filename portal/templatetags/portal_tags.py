@@ -1,9 +1,15 @@
 from django import template
 from django.utils.translation import get_language
 
-from portal import fragments
+from portal import cards, fragments
 
 register = template.Library()
+
+
+@register.simple_tag
+def offer_card(offer, index_url):
+    """The DSFR card of an offer (`portal.cards.offer_card`)."""
+    return cards.offer_card(offer, index_url)
 
 
 @register.simple_tag(takes_context=True)
