@@ -24,7 +24,8 @@ def _period(offer):
     start = _("from %(start)s") % {"start": _date(offer.period_start)} if offer.period_start else ""
     end = _("to %(end)s") % {"end": _date(offer.period_end)} if offer.period_end else ""
     kind = conditional_escape(str(offer.get_period_kind_display()).lower())
-    return f'<p class="fr-card__detail fr-icon-calendar-line">{_("Period:")} {start} {end} ({kind})</p>'
+    label = _("Period:")  # not inside the f-string, where makemessages would not find it
+    return f'<p class="fr-card__detail fr-icon-calendar-line">{label} {start} {end} ({kind})</p>'
 
 
 def _publication(offer):

@@ -72,6 +72,7 @@ def test_the_card_is_the_template_it_replaced(site, period, publication_end, kin
         card = offer_card(offer, "/offres/")
         assert card == reference_card(offer, "/offres/")
     assert ("du 1 mars 2027" in card) == (offer.period_start is not None)
+    assert ("Période :" in card) == (offer.period_start is not None or offer.period_end is not None)
 
 
 def test_every_value_is_escaped_as_the_template_did(site):
