@@ -36,14 +36,34 @@ def _label(field_name):
 field_label = lazy(_label, str)
 
 
+class CodeChoiceField(forms.CharField):
+    """A `ChoiceField` among fixed codes (same cleaning, same error), checked in a set.
+
+    Every form copies its fields, and a ChoiceField copies its choices: for the hundred départements,
+    most of the cost of the listing's form. These choices are never rendered (the listing writes its
+    options with their counts), so a set of codes is all the field needs.
+    """
+
+    default_error_messages = {"invalid_choice": forms.ChoiceField.default_error_messages["invalid_choice"]}
+
+    def __init__(self, codes, **kwargs):
+        super().__init__(strip=False, **kwargs)
+        self.codes = frozenset(codes)
+
+    def validate(self, value):
+        super().validate(value)
+        if value and value not in self.codes:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            )
+
+
 class PublicOfferFilterForm(forms.Form):
     # Labels come from the model; the search box's label is the template's (it describes the fields searched).
     q = forms.CharField(max_length=200, required=False, strip=True)
     thematique = forms.SlugField(label=field_label("theme"), required=False, max_length=150)
-    departement = forms.ChoiceField(
-        label=field_label("department"),
-        required=False,
-        choices=[("", "")] + [(code, code) for code, _name in DEPARTEMENTS],
+    departement = CodeChoiceField(
+        codes=[code for code, _name in DEPARTEMENTS], label=field_label("department"), required=False
     )
     terrain = forms.SlugField(label=field_label("site_type"), required=False, max_length=150)
     structure = forms.IntegerField(label=field_label("structure"), required=False, min_value=1, max_value=2**31 - 1)

@@ -46,6 +46,16 @@ def generation():
     return value
 
 
+def request_generation(request):
+    """The generation, read once per request: the fragments of one page (routing rows, header and
+    footer, counts) all come from the generation current when the request began."""
+    try:
+        return request.portal_generation
+    except AttributeError:
+        request.portal_generation = generation()
+        return request.portal_generation
+
+
 def purge():
     """Invalidate every cached public page, in every process sharing the cache."""
     try:

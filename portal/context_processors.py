@@ -30,8 +30,21 @@ def _navigation_urls(request):
     return urls
 
 
+def nav_section(path):
+    """The section of the site that the header's menu marks as current (aria-current), if any: the
+    header is cached per section (`{% public_fragment %}`), so it reads this, never the path itself."""
+    if path == "/":
+        return "home"
+    if path.startswith("/offres/"):
+        return "offers"
+    if path.startswith("/documentation/"):
+        return "documentation"
+    return ""
+
+
 def site_navigation(request):
-    """Links of the public header and footer, resolved only when a template uses them."""
+    """Links of the public header and footer, resolved only when a template uses them (once per
+    purge of the public pages' cache, as the header and footer are cached fragments)."""
     urls = SimpleLazyObject(lambda: _navigation_urls(request))
 
     def link(slug):
@@ -41,6 +54,7 @@ def site_navigation(request):
     context.update(
         {
             "admin_login_url": reverse("wagtailadmin_login"),
+            "nav_section": nav_section(request.path),
             "skiplinks": [
                 {"link": "#content", "label": _("Content")},
                 {"link": "#header-navigation", "label": _("Menu")},

@@ -34,7 +34,7 @@ SIMILAR_COUNT = 6
 JSON_LD_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 
-# What an offer card shows (portal/includes/offer_card.html), and the ordering columns.
+# What an offer card shows (portal/cards.py), and the ordering columns.
 CARD_FIELDS = [
     "name", "city", "department", "period_kind", "period_start", "period_end", "publication_start",
     "publication_end", "structure__name", "structure__logo", "theme__name",

@@ -12,11 +12,15 @@ from offers.models import Offer
 from portal.blocks import BodyBlock
 from portal.cache import cached_response
 from portal.listing import listing_context, offer_context, published_offer, similar_offers, withdrawn_offer
+from portal.routing import routing_rows
 
 
 def view_restrictions(page):
     """Wagtail's `Page.get_view_restrictions()` (restrictions set on the page or on an ancestor, an
-    alias counting as its source page) in one query instead of two: it runs on every page served."""
+    alias counting as its source page) in one query instead of two: it runs on every page served.
+    A page routed from the cache (`HomePage.route`) carries them already."""
+    if "cached_view_restrictions" in page.__dict__:
+        return page.cached_view_restrictions
     chain = Page.objects.filter(
         path__in=[page.path[:end] for end in range(page.steplen, len(page.path) + 1, page.steplen)]
     )
@@ -41,14 +45,24 @@ class HomePage(Page):
     get_view_restrictions = view_restrictions
 
     def route(self, request, path_components):
-        # The offer listing is the hot path: fetch it as its own type in one query, where Wagtail's
-        # routing takes two (the child page, then its specific instance).
+        # The offer listing is the hot path: fetched as its own type in one query, where Wagtail's
+        # routing takes two (the child page, then its specific instance), and for anonymous visitors
+        # kept with its view restrictions under the purge generation (`portal.routing`).
         if path_components:
-            index = OfferIndexPage.objects.child_of(self).filter(slug=path_components[0]).first()
-            if index is not None:
+            slug = path_components[0]
+            index = routing_rows(request, f"offer-index:{self.pk}", lambda: self._offer_index(slug))
+            # The cached listing page may be there for another path: it routes only its own slug.
+            if index is not None and index.slug == slug:
                 index._cached_parent_obj = self
                 return index.route(request, path_components[1:])
         return super().route(request, path_components)
+
+    def _offer_index(self, slug):
+        """The offer listing page under this page if its slug is `slug`, with its view restrictions."""
+        index = OfferIndexPage.objects.child_of(self).filter(slug=slug).first()
+        if index is not None:
+            index.cached_view_restrictions = list(view_restrictions(index))
+        return index
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

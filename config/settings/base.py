@@ -60,6 +60,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Serves cached public pages before the session, authentication and page routing (portal.cache).
     "portal.cache.PageCacheMiddleware",
+    # Gives Wagtail's page serving its site from a cache purged with the public pages (portal.routing).
+    "portal.routing.PublicRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -222,6 +224,9 @@ PORTAL_CACHE_TIMEOUT = env.get_int("PORTAL_CACHE_TIMEOUT", 600)
 # Seconds the listing's filter counts stay cached (portal.listing.listing_facets), whether the page
 # cache is on or not; the same purge makes them unreachable, and they never outlive an offer's end.
 PORTAL_FACETS_CACHE_TIMEOUT = env.get_int("PORTAL_FACETS_CACHE_TIMEOUT", 600)
+# Seconds the public pages' routing rows (anonymous visitors) and their header and footer stay cached
+# (portal.fragments), whether the page cache is on or not; the same purge makes them unreachable.
+PORTAL_FRAGMENTS_CACHE_TIMEOUT = env.get_int("PORTAL_FRAGMENTS_CACHE_TIMEOUT", 600)
 
 # Security headers and sessions. A session (admin included) ends when the browser closes and,
 # whatever the activity, SESSION_COOKIE_AGE seconds after the login (8 hours by default).
