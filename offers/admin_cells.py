@@ -1,30 +1,35 @@
-"""The admin offers list's cells written in Python, with the markup of Wagtail's templates.
+"""The admin offers list's table written in Python, with the markup of Wagtail's templates.
 
 Each row of the list rendered a dozen templates (the title cell, then per button `button.html`
 and `icon.html`, the "more" menu's `button_with_dropdown.html` and `dropdown.html`, one `cell.html`
-per column): two thirds of the page's rendering time with 30 rows. The functions below write the
-same elements and attributes (whitespace aside); tests/test_perf3_admin_list.py compares them with
-Wagtail's templates for every role, so that a Wagtail upgrade that changes the markup is noticed.
+per column, the bulk actions checkbox, and `table.html` a `{% component %}` per cell): two thirds
+of the page's rendering time with 30 rows. The functions below write the same elements and
+attributes (whitespace aside); tests/test_perf3_admin_list.py compares them with Wagtail's
+templates for every role, so that a Wagtail upgrade that changes the markup is noticed.
 Buttons of another kind (a hook may add any component) are still rendered by their own template.
 """
 
+from functools import lru_cache
+
+from django.contrib.admin.utils import quote
+from django.template import Context
 from django.template.base import render_value_in_context
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Column, Table, TitleColumn
 from wagtail.admin.widgets.button import BaseButton, BaseDropdownMenuButton
 
-from offers.widgets import attributes_html
+from offers.widgets import attributes_html, flat_attributes
+from offers.widgets import escape as _escape
 
 BUTTON_TEMPLATE = "wagtailadmin/shared/button.html"
 DROPDOWN_TEMPLATE = "wagtailadmin/shared/button_with_dropdown.html"
+CHECKBOX_CELL_TEMPLATE = "wagtailadmin/bulk_actions/listing_checkbox_cell.html"
 
 
-def _escape(value):
-    return conditional_escape(value)
-
-
+@lru_cache(maxsize=64)
 def icon(name, classname="icon"):
     """`{% icon name=… classname=… %}` (`wagtailadmin/shared/icon.html`, without title nor wrapper)."""
     name, classname = _escape(name), _escape(classname)
@@ -38,6 +43,7 @@ def _renders_with(button, cls, template_name):
         and kind.template_name == template_name
         and kind.render_html is Component.render_html
         and kind.get_context_data is cls.get_context_data
+        and kind.base_attrs_string is cls.base_attrs_string
     )
 
 
@@ -48,7 +54,7 @@ def button_html(button, parent_context):
     if not _renders_with(button, BaseButton, BUTTON_TEMPLATE):
         return button.render_html(parent_context)
     content = f"{icon(button.icon_name) if button.icon_name else ''}\n{_escape(button.label)}"
-    attrs = button.base_attrs_string
+    attrs = flat_attributes(button.attrs)  # `button.base_attrs_string`
     if button.url:
         return f'<a href="{_escape(button.url)}" class="{_escape(button.classname)}" {attrs}>\n{content}\n</a>'
     return f'<button class="{_escape(button.classname)}" {attrs}>\n{content}\n</button>'
@@ -63,9 +69,11 @@ def dropdown_html(button, parent_context):
         if name
     )
     aria_label = f' aria-label="{_escape(title)}"' if title else ""
+    # `button.base_attrs_string`: the aria-label goes on the toggle, not on the wrapper.
+    wrapper_attrs = flat_attributes({name: value for name, value in button.attrs.items() if name != "aria-label"})
     items = "\n".join(button_html(item, parent_context) for item in sorted(button.dropdown_buttons))
     return (
-        f'<div\n    data-controller="w-dropdown"\n    class="w-dropdown"\n    {button.base_attrs_string}\n>\n'
+        f'<div\n    data-controller="w-dropdown"\n    class="w-dropdown"\n    {wrapper_attrs}\n>\n'
         f'    <button type="button" class="{_escape(toggle_classes)}" data-w-dropdown-target="toggle"{aria_label}>\n'
         f"        {_escape(label)}\n"
         f"        {icon(button.icon_name or 'arrow-down', 'w-dropdown__toggle-icon')}\n"
@@ -106,3 +114,48 @@ class OfferTitleColumn(TitleColumn):
             )
             html += f'    <ul class="actions">{items}\n    </ul>\n'
         return mark_safe(f"{html}</td>")
+
+
+class BulkActionsCheckboxCellColumn(BulkActionsCheckboxColumn):
+    """The bulk actions checkbox (`bulk_actions/listing_checkbox_cell.html`), written in Python."""
+
+    def render_cell_html(self, instance, parent_context):
+        if self.obj_type == "page" or self.cell_template_name != CHECKBOX_CELL_TEMPLATE:
+            return super().render_cell_html(instance, parent_context)
+        # `{{ instance.pk|unlocalize|admin_urlquote }}`, `{% trans "Select" %}`
+        return mark_safe(
+            '<td class="bulk-action-checkbox-cell">\n    <input type="checkbox"\n'
+            f'           data-object-id="{_escape(quote(str(instance.pk)))}" data-bulk-action-checkbox'
+            ' class="bulk-action-checkbox"\n'
+            f'           aria-label="{_escape(gettext("Select"))}"\n'
+            f'           aria-describedby="{_escape(self.get_aria_describedby(instance))}"\n    />\n</td>'
+        )
+
+
+class ListingTable(Table):
+    """Wagtail's `Table` whose body is written in Python (`wagtailadmin/tables/table.html`: an
+    include per row, a `{% component %}` per cell). The headers keep their templates."""
+
+    def render_html(self, parent_context=None):
+        if self.template_name != Table.template_name:
+            return super().render_html(parent_context)
+        context = Context(self.get_context_data(parent_context))
+        parts = [f"<table{attributes_html(self.attrs)}>"]
+        caption = self.get_caption()
+        if caption:
+            parts.append(f'<caption class="w-sr-only">{_escape(caption)}</caption>')
+        if self.has_column_widths():
+            for column in self.columns.values():
+                width = f'width="{_escape(column.width)}"' if column.width else ""
+                parts.append(f"<col {width} />")
+        header_class = f'class="{_escape(self.header_row_classname)}"' if self.header_row_classname else ""
+        parts.append(f"<thead>\n<tr {header_class}>")
+        parts.extend(conditional_escape(column.header.render_html(context)) for column in self.columns.values())
+        parts.append("</tr>\n</thead>\n<tbody>")
+        for row in self.rows:
+            parts.append(f"<tr{attributes_html(row.attrs)}>")
+            with context.push(row=row):
+                parts.extend(conditional_escape(cell.render_html(context)) for cell in row.values())
+            parts.append("</tr>")
+        parts.append("</tbody>\n</table>")
+        return mark_safe("\n".join(parts))

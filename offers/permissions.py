@@ -135,3 +135,25 @@ INSTANCE_RULES = {
     "delete": can_delete_offer,
     "publish": lambda user, offer: can_publish_offer(user, offer) or can_see_all_offers(user),
 }
+
+
+class ListRuleAnswers:
+    """The rules above, asked for the many offers of one list page by one user.
+
+    Every rule answers from the user, the offer's structure and the offer's state only, so the
+    answer for one offer is the answer for any offer of the same structure in the same state: each
+    (rule, structure, state) is asked once per page instead of once per row (the rows' buttons ask
+    two or three rules each). The rules stay the single source of truth; nothing outlives the page.
+    """
+
+    def __init__(self, user):
+        self.user = user
+        self._answers = {}
+
+    def __call__(self, rule, offer):
+        key = (rule, offer.structure_id, offer.state)
+        try:
+            return self._answers[key]
+        except KeyError:
+            answer = self._answers[key] = rule(self.user, offer)
+            return answer

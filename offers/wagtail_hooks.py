@@ -4,13 +4,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Table
 from wagtail.admin.widgets import ListingButton
 from wagtail.coreutils import multigetattr
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -27,7 +28,8 @@ from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, Sni
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from offers import dashboard, permissions, views, xlsx
-from offers.admin_cells import OfferTitleColumn, ValueColumn
+from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, OfferTitleColumn, ValueColumn
+from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
@@ -176,6 +178,9 @@ class OfferEditView(EditView):
 
 
 SEARCH_MAX_LENGTH = 200
+PDF_URL = "wagtailsnippets_offers_offer:pdf"
+STOP_URL = "wagtailsnippets_offers_offer:stop"
+DUPLICATE_URL = "wagtailsnippets_offers_offer:duplicate"
 
 
 class OfferIndexView(IndexView):
@@ -184,6 +189,21 @@ class OfferIndexView(IndexView):
 
     def _get_title_column(self, field_name, column_class=None, **kwargs):
         return super()._get_title_column(field_name, OfferTitleColumn, **kwargs)
+
+    @cached_property
+    def columns(self):
+        # Wagtail's bulk actions checkbox column, its cell written in Python.
+        return [
+            BulkActionsCheckboxCellColumn(column.name, obj_type=column.obj_type)
+            if type(column) is BulkActionsCheckboxColumn
+            else column
+            for column in super().columns
+        ]
+
+    @cached_property
+    def table_class(self):
+        table_class = super().table_class
+        return ListingTable if table_class is Table else table_class
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()
@@ -256,32 +276,39 @@ class OfferIndexView(IndexView):
     def get_heading(self, queryset, field):
         return super().get_heading(getattr(queryset, "queryset", queryset), field)
 
+    @cached_property
+    def object_urls(self):
+        return ObjectUrls()
+
+    @cached_property
+    def rule_answers(self):
+        return permissions.ListRuleAnswers(self.request.user)
+
+    # Wagtail's URLs of a row, on the same permissions, reversed once per page (`ObjectUrls`).
+    def get_edit_url(self, instance):
+        if self.edit_url_name and self.user_has_permission("change"):
+            return self.object_urls(self.edit_url_name, instance.pk)
+
+    def get_inspect_url(self, instance):
+        if self.inspect_url_name and self.user_has_any_permission({"add", "change", "delete", "view"}):
+            return self.object_urls(self.inspect_url_name, instance.pk)
+
+    def get_delete_url(self, instance):
+        if self.delete_url_name and self.user_has_permission("delete"):
+            return self.object_urls(self.delete_url_name, instance.pk)
+
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        user = self.request.user
-        buttons.append(
-            ListingButton(
-                _("PDF"), url=reverse("wagtailsnippets_offers_offer:pdf", args=[instance.pk]), icon_name="doc-full"
-            )
-        )
-        if instance.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and permissions.can_stop_offer(
-            user, instance
+        url = self.object_urls
+        buttons.append(ListingButton(gettext("PDF"), url=url(PDF_URL, instance.pk), icon_name="doc-full"))
+        if instance.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and self.rule_answers(
+            permissions.can_stop_offer, instance
         ):
             buttons.append(
-                ListingButton(
-                    _("Stop the publication"),
-                    url=reverse("wagtailsnippets_offers_offer:stop", args=[instance.pk]),
-                    icon_name="cross",
-                )
+                ListingButton(gettext("Stop the publication"), url=url(STOP_URL, instance.pk), icon_name="cross")
             )
-        if permissions.can_duplicate_offer(user, instance):
-            buttons.append(
-                ListingButton(
-                    _("Duplicate"),
-                    url=reverse("wagtailsnippets_offers_offer:duplicate", args=[instance.pk]),
-                    icon_name="copy",
-                )
-            )
+        if self.rule_answers(permissions.can_duplicate_offer, instance):
+            buttons.append(ListingButton(gettext("Duplicate"), url=url(DUPLICATE_URL, instance.pk), icon_name="copy"))
         return buttons
 
 

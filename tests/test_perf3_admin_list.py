@@ -8,17 +8,24 @@ import re
 import pytest
 from django import forms
 from django.db import connection
+from django.forms.utils import flatatt
 from django.template import Context
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy
 from wagtail.admin.ui.components import Component
-from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.ui.tables import BaseColumn, Column, TitleColumn
 from wagtail.admin.widgets import Button, ButtonWithDropdown, ListingButton
+from wagtail.snippets.views.snippets import IndexView
 
 from accounts.roles import Role
-from offers.admin_cells import OfferTitleColumn, ValueColumn, button_html
+from offers import permissions
+from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, OfferTitleColumn, ValueColumn, button_html
+from offers.admin_urls import ObjectUrls
 from offers.models import Offer, OfferState
-from offers.widgets import Select
+from offers.widgets import Select, escape, flat_attributes
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory
 
@@ -233,13 +240,17 @@ def test_cells_have_the_markup_of_the_wagtail_templates(client, offers_in_every_
         for column in table.columns.values():
             if isinstance(column, OfferTitleColumn):
                 wagtail = TitleColumn.render_cell_html(column, row.instance, context)
-            elif isinstance(column, ValueColumn):
-                wagtail = Column.render_cell_html(column, row.instance, context)
+            elif isinstance(column, (ValueColumn, BulkActionsCheckboxCellColumn)):
+                wagtail = BaseColumn.render_cell_html(column, row.instance, context)  # its template
             else:
                 continue
             assert same_html(column.render_cell_html(row.instance, context)) == same_html(wagtail)
             compared += 1
-    assert compared == 7 * 7
+    assert compared == 7 * 8
+    # The table around the cells: rows, headers, attributes.
+    assert isinstance(table, ListingTable)
+    parent = Context({"request": response.wsgi_request})
+    assert same_html(table.render_html(parent)) == same_html(Component.render_html(table, parent))
     assert "&lt;b&gt;&quot;Zoé&quot; &amp; l&#x27;équipe&lt;/b&gt;" in response.content.decode()
 
 
@@ -274,3 +285,127 @@ def test_value_cells_show_values_as_the_template_does():
     for column in columns:
         ours = column.render_cell_html(offer, context)
         assert same_html(ours) == same_html(Column.render_cell_html(column, offer, context)), column.name
+
+
+def test_the_table_renders_as_its_template_with_a_caption_widths_and_row_classes(client):
+    class Striped(ListingTable):
+        header_row_classname = "en-tête"
+
+        def get_row_classname(self, instance):
+            return "pair" if instance.pk % 2 == 0 else ""
+
+    offers = [OfferFactory(name=f"Offre <{n}>") for n in range(3)]
+    columns = [ValueColumn("name", width="40%", classname="nom"), ValueColumn("city")]
+    table = Striped(columns, offers, caption='Les "offres" & co', attrs={"data-x": "1"})
+    assert same_html(table.render_html({})) == same_html(Component.render_html(table, {}))
+    assert 'class="pair"' in table.render_html({})
+
+
+def test_flat_attributes_are_djangos_flatatt():
+    for attrs in [
+        {},
+        {"type": "button"},
+        {"rel": "noopener", "aria-label": 'Voir "x" & <y>', "data-n": 3, "hidden": True, "off": False, "none": None},
+        {"title": mark_safe("<b>sûr</b>"), "label": gettext_lazy("Select")},
+    ]:
+        assert flat_attributes(attrs) == flatatt(attrs), attrs
+
+
+def test_escape_is_conditional_escape():
+    values = ["", "a & <b> \"c\" 'd'", mark_safe("<b>sûr</b>"), gettext_lazy("Select"), 12, None, 1.5]
+    values.append(gettext_lazy("More options for '%(title)s'") % {"title": "<i>"})
+    for value in values:
+        assert str(escape(value)) == str(conditional_escape(value)), value
+
+
+@pytest.mark.parametrize(
+    ("name", "pk"),
+    [
+        ("wagtailsnippets_offers_offer:inspect", 7),
+        ("wagtailsnippets_offers_offer:pdf", 1234567890123),
+        ("calendars_admin:offer_matches", 42),  # an <int:…> converter
+        ("wagtailsnippets_offers_offer:edit", "12"),  # not an integer: reverse() itself
+        ("wagtailsnippets_offers_offer:edit", 0),
+    ],
+)
+def test_object_urls_are_those_of_reverse(name, pk):
+    from django.contrib.admin.utils import quote
+
+    urls = ObjectUrls()
+    for _ in range(2):  # the first call reverses the placeholder, the second reuses it
+        assert urls(name, pk) == reverse(name, args=[quote(pk)])
+
+
+def test_object_urls_refuse_what_reverse_refuses():
+    with pytest.raises(NoReverseMatch):
+        ObjectUrls()("calendars_admin:offer_matches", -1)
+
+
+def button_summary(buttons):
+    """Labels and URLs of the row's buttons, those of the "more" menu included."""
+    summary = []
+    for button in buttons:
+        summary.append((str(button.label), button.url, str(button.aria_label)))
+        summary.extend(button_summary(getattr(button, "dropdown_buttons", [])))
+    return sorted(summary)
+
+
+@pytest.mark.parametrize("role", ["regional_admin", "manager", "validator", "viewer", "offerer_admin"])
+def test_row_buttons_asked_once_per_structure_and_state_are_the_per_offer_answers(client, role):
+    """The list asks the rules once per (structure, state) for the whole page: on a page mixing
+    structures and states, each row must still get the buttons of its own offer, the same as a
+    view asked about that offer alone (no answer carried over from another row)."""
+    mine, other = StructureFactory(), StructureFactory()
+    offers = []
+    for structure in (mine, other, mine, other):  # interleaved: the first answer for a key is reused
+        offers += [
+            OfferFactory(structure=structure),
+            OfferFactory(structure=structure, published=True),
+            OfferFactory(structure=structure, expired=True),
+            OfferFactory(structure=structure, scheduled=True),
+        ]
+    user = UserFactory(structure=None if role == "regional_admin" else mine, roles=[ROLES[role]])
+    client.force_login(user)
+
+    def fresh_view():
+        return client.get(LIST).context["view"]
+
+    shared = fresh_view()
+    listed = Offer.objects.with_state().filter(pk__in=[offer.pk for offer in offers]).order_by("pk")
+    for offer in listed:
+        answer = button_summary(shared.get_list_buttons(offer))
+        assert answer == button_summary(fresh_view().get_list_buttons(offer)), offer
+        urls = {url for _label, url, _aria in answer}
+        may_stop = offer.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and permissions.can_stop_offer(
+            user, offer
+        )
+        assert (url("stop", offer) in urls) == may_stop
+        assert (url("duplicate", offer) in urls) == permissions.can_duplicate_offer(user, offer)
+        if role == "manager" and offer.structure == other:
+            assert url("stop", offer) not in urls and url("duplicate", offer) not in urls
+    assert len(shared.rule_answers._answers) <= 2 * 2 * 4  # (rule, structure, state), not per offer
+
+
+def test_list_rule_answers_are_the_rules_per_offer():
+    mine, other = StructureFactory(), StructureFactory()
+    manager = UserFactory(structure=mine, roles=[Role.OFFER_MANAGER])
+    answers = permissions.ListRuleAnswers(manager)
+    offers = Offer.objects.with_state().filter(
+        pk__in=[OfferFactory(structure=structure, published=True).pk for structure in (mine, other, mine)]
+    )
+    for offer in offers.order_by("pk"):
+        for rule in (permissions.can_stop_offer, permissions.can_duplicate_offer):
+            assert answers(rule, offer) == rule(manager, offer) == (offer.structure_id == mine.pk)
+        assert answers(permissions.can_delete_offer, offer) is permissions.can_delete_offer(manager, offer) is False
+
+
+@pytest.mark.parametrize("role", ["regional_admin", "manager", "validator", "viewer"])
+def test_row_urls_are_wagtails(client, role):
+    """The list builds the edit, inspect and delete URLs once per page: the same as Wagtail's."""
+    structure = StructureFactory()
+    offers = [OfferFactory(structure=structure), OfferFactory(structure=structure, published=True)]
+    client.force_login(UserFactory(structure=None if role == "regional_admin" else structure, roles=[ROLES[role]]))
+    view = client.get(LIST).context["view"]
+    for offer in offers:
+        for method in ("get_edit_url", "get_inspect_url", "get_delete_url"):
+            assert getattr(view, method)(offer) == getattr(IndexView, method)(view, offer), method
