@@ -14,6 +14,7 @@ from functools import lru_cache
 from django.contrib.admin.utils import quote
 from django.template import Context
 from django.template.base import render_value_in_context
+from django.templatetags.l10n import unlocalize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
@@ -85,9 +86,25 @@ def dropdown_html(button, parent_context):
 class ValueColumn(Column):
     """A `Column` whose cell (`wagtailadmin/tables/cell.html`) is written in Python."""
 
+    def cell_value(self, instance):
+        """The `value` of `Column.get_cell_context_data()`, without building the rest of its context."""
+        value = self.get_value(instance)
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = unlocalize(value)
+        return value if str(value).strip() else self.empty_value_display
+
     def render_cell_html(self, instance, parent_context):
-        value = self.get_cell_context_data(instance, parent_context)["value"]
-        value = "" if value is None else render_value_in_context(value, parent_context)  # as `{{ value }}`
+        if type(self).get_cell_context_data is Column.get_cell_context_data:
+            value = self.cell_value(instance)
+        else:
+            value = self.get_cell_context_data(instance, parent_context)["value"]
+        # `{{ value }}`: a plain string is only escaped (no localisation applies to it).
+        if value is None:
+            value = ""
+        elif type(value) is str and parent_context.autoescape:
+            value = _escape(value)
+        else:
+            value = render_value_in_context(value, parent_context)
         classname = f'class="{_escape(self.classname)}"' if self.classname else ""
         return mark_safe(f"<td {classname}>\n    {value}\n</td>")
 
