@@ -1,7 +1,32 @@
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
+
+FORM_TOKEN = "form_token"
+
+
+class FormTokenField(forms.UUIDField):
+    """One opened offer form (a page load), sent back with each of its posts: Wagtail's autosaves
+    and the editor's own saves. A new one each time the form is opened, kept when it is shown again."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self):
+        super().__init__(required=False, initial=uuid.uuid4)
+
+    def has_changed(self, initial, data):
+        return False  # not content: a save would otherwise always count as a change
+
+
+def posted_form_token(request):
+    """The form token of a post; None for a client that sends none (an old page, a script)."""
+    try:
+        return uuid.UUID(request.POST.get(FORM_TOKEN, ""))
+    except ValueError:
+        return None
 
 
 class OfferForm(WagtailAdminModelForm):
@@ -12,6 +37,7 @@ class OfferForm(WagtailAdminModelForm):
         for name in ("publication_start", "publication_end"):
             if name in self.fields:
                 self.fields[name].required = True
+        self.fields[FORM_TOKEN] = FormTokenField()
 
     def clean_publication_start(self):
         start = self.cleaned_data.get("publication_start")

@@ -218,6 +218,10 @@ class Offer(
         editable=False,
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    # The opened create form this offer came from (its form token, see offers.forms): the create
+    # URL receives one form more than once (Wagtail's autosave and the editor's own save, a double
+    # click) and must create the offer only once. See OfferCreateView.
+    creation_token = models.UUIDField(_("creation token"), null=True, blank=True, unique=True, editable=False)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     workflow_states = GenericRelation(

@@ -1,14 +1,16 @@
 """The offers admin: the snippet viewset (guarded per structure), reference lists, dashboard."""
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.http import StreamingHttpResponse
-from django.urls import path
+from django.urls import path, resolve, reverse
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from modelcluster.models import get_all_child_relations
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Table
@@ -31,7 +33,7 @@ from offers import dashboard, permissions, views, xlsx
 from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, OfferTitleColumn, ValueColumn
 from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
-from offers.forms import OfferForm
+from offers.forms import OfferForm, posted_form_token
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
 
 
@@ -126,10 +128,75 @@ class OfferChooserViewSet(SnippetChooserViewSet):
     chosen_multiple_view_class = OfferChosenMultipleView
 
 
+ALREADY_SAVED = _(
+    "This offer has already been saved from this form. Save it with the button to keep your latest changes."
+)
+
+
+class CreatedMeanwhile(Exception):
+    """Another post of the same create form created the offer while this one was saving it."""
+
+    def __init__(self, offer):
+        super().__init__(offer)
+        self.offer = offer
+
+
 class OfferCreateView(CreateView):
+    """Creates the offer once per opened form (its hidden form token, see offers.forms).
+
+    The create URL may receive one form several times: Wagtail's autosave posts it in the
+    background until its first success turns the page into an edit form, and the editor's "Save
+    draft" posts it too. An autosave still pending when the editor clicks (it fires while the next
+    page loads), a click while the first autosave is on its way, a double click: each created a
+    second offer. The second post of a session now goes to the offer the first one created.
+    (Turning autosave off on this view would leave the double click, and lose the autosave of a
+    new offer's first minutes of typing.)
+    """
+
     def get_initial_form_instance(self):
         # The structure comes from the author, never from the form.
         return Offer(structure=self.request.user.structure, author=self.request.user, live=False)
+
+    @cached_property
+    def creation_token(self):
+        return posted_form_token(self.request)
+
+    def offer_created_by_this_form(self):
+        if self.creation_token is None:
+            return None
+        return Offer.objects.filter(creation_token=self.creation_token).first()
+
+    def post(self, request, *args, **kwargs):
+        if offer := self.offer_created_by_this_form():
+            return self.save_again(offer)
+        try:
+            return super().post(request, *args, **kwargs)
+        except CreatedMeanwhile as created:
+            return self.save_again(created.offer)
+
+    def save_instance(self):
+        self.form.instance.creation_token = self.creation_token
+        try:
+            with transaction.atomic():
+                return super().save_instance()
+        except IntegrityError:
+            # Another post of the session created the offer between the check in post() and this
+            # insert: the unique token refused a second one.
+            if offer := self.offer_created_by_this_form():
+                raise CreatedMeanwhile(offer) from None
+            raise
+
+    def save_again(self, offer):
+        """The session's offer exists: an autosave is refused (the offer may hold newer content,
+        saved by the editor's click), the editor's save is a save of that offer."""
+        if offer.author_id != self.request.user.pk:
+            raise PermissionDenied
+        if self.expects_json_response:
+            # Wagtail's code for a stale autosave: the page pauses autosave and shows the message.
+            return self.json_error_response("invalid_revision", str(ALREADY_SAVED))
+        # Through the edit URL's own view, its permission guard included.
+        match = resolve(reverse(self.edit_url_name, args=[offer.pk]))
+        return match.func(self.request, *match.args, **match.kwargs, replaces_creation=True)
 
 
 def export_disciplines(offer):
@@ -156,6 +223,15 @@ SYSTEM = "System"
 
 
 class OfferEditView(EditView):
+    def post(self, request, *args, **kwargs):
+        if kwargs.get("replaces_creation"):
+            # The create form posted again (OfferCreateView.save_again): its inline documents are
+            # all new forms, the whole content of the form; they replace those its first post
+            # saved instead of being added a second time.
+            for relation in get_all_child_relations(self.object):
+                getattr(self.object, relation.get_accessor_name()).set([])
+        return super().post(request, *args, **kwargs)
+
     def get_page_subtitle(self):
         # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
         return f"{super().get_page_subtitle()} — {self.object.state.label}"
