@@ -22,6 +22,7 @@ from calendars.permissions import (
     can_view_offer_matches,
     can_write_periods,
 )
+from offers.admin_urls import object_url
 from offers.models import Offer
 
 
@@ -134,7 +135,7 @@ def offer_matches_button(snippet, user, next_url=None):
     if isinstance(snippet, Offer) and can_view_offer_matches(user, snippet):
         yield ListingButton(
             _("Available students"),
-            reverse("calendars_admin:offer_matches", args=[snippet.pk]),
+            object_url("calendars_admin:offer_matches", snippet.pk),  # not a reverse() per row of the list
             icon_name="date",
             priority=60,
         )

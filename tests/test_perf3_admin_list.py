@@ -7,11 +7,12 @@ import re
 
 import pytest
 from django import forms
+from django.contrib.admin.utils import quote
 from django.db import connection
 from django.forms.utils import flatatt
 from django.template import Context
 from django.test.utils import CaptureQueriesContext
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, path, register_converter, reverse, set_script_prefix
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy
@@ -23,7 +24,7 @@ from wagtail.snippets.views.snippets import IndexView
 from accounts.roles import Role
 from offers import permissions
 from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, OfferTitleColumn, ValueColumn, button_html
-from offers.admin_urls import ObjectUrls
+from offers.admin_urls import object_url
 from offers.models import Offer, OfferState
 from offers.widgets import Select, escape, flat_attributes
 from tests.factories.accounts import StructureFactory, UserFactory
@@ -331,16 +332,53 @@ def test_escape_is_conditional_escape():
     ],
 )
 def test_object_urls_are_those_of_reverse(name, pk):
-    from django.contrib.admin.utils import quote
-
-    urls = ObjectUrls()
-    for _ in range(2):  # the first call reverses the placeholder, the second reuses it
-        assert urls(name, pk) == reverse(name, args=[quote(pk)])
+    for _ in range(2):  # the first call reverses the placeholder, the next ones reuse it
+        assert object_url(name, pk) == reverse(name, args=[quote(pk)])
 
 
 def test_object_urls_refuse_what_reverse_refuses():
     with pytest.raises(NoReverseMatch):
-        ObjectUrls()("calendars_admin:offer_matches", -1)
+        object_url("calendars_admin:offer_matches", -1)
+    with pytest.raises(NoReverseMatch):
+        object_url("calendars_admin:no_such_view", 1)
+
+
+class PaddedId:
+    regex = "[0-9]+"  # accepts the placeholder, and writes it as it is: only small ids are padded
+
+    def to_python(self, value):
+        return int(value)
+
+    def to_url(self, value):
+        return f"{int(value):08d}"
+
+
+class EightDigits(PaddedId):
+    regex = "[0-9]{8}"  # refuses the placeholder
+
+
+register_converter(PaddedId, "test_padded_id")
+register_converter(EightDigits, "test_eight_digits")
+urlpatterns = [
+    path("padded/<test_padded_id:pk>/", lambda request, pk: None, name="padded"),
+    path("eight/<test_eight_digits:pk>/", lambda request, pk: None, name="eight"),
+    path("plain/<int:pk>/", lambda request, pk: None, name="plain"),
+]
+
+
+def test_object_urls_follow_the_url_configuration_the_script_prefix_and_the_converter(settings):
+    assert object_url("wagtailsnippets_offers_offer:pdf", 5) == "/admin/snippets/offers/offer/pdf/5/"
+    settings.ROOT_URLCONF = __name__
+    assert object_url("plain", 5) == reverse("plain", args=[5]) == "/plain/5/"
+    # A converter that writes ids its own way: reverse() for every id.
+    assert object_url("padded", 5) == reverse("padded", args=[5]) == "/padded/00000005/"
+    assert object_url("padded", 12) == "/padded/00000012/"
+    assert object_url("eight", 5) == reverse("eight", args=[5]) == "/eight/00000005/"
+    set_script_prefix("/portail/")
+    try:
+        assert object_url("plain", 5) == reverse("plain", args=[5]) == "/portail/plain/5/"
+    finally:
+        set_script_prefix("/")
 
 
 def button_summary(buttons):
