@@ -31,7 +31,7 @@ from wagtail.snippets.widgets import AdminSnippetChooser
 
 from offers import dashboard, permissions, views, xlsx
 from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, OfferTitleColumn, ValueColumn
-from offers.admin_urls import object_url
+from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm, posted_form_token
 from offers.models import Discipline, Offer, OfferState, SiteType, Theme
@@ -371,34 +371,37 @@ class OfferIndexView(IndexView):
     def rule_answers(self):
         return permissions.ListRuleAnswers(self.request.user)
 
-    # Wagtail's URLs of a row, on the same permissions, without a `reverse()` per row (`object_url`).
+    @cached_property
+    def object_urls(self):
+        return ObjectUrls()
+
+    @cached_property
+    def button_labels(self):
+        return {"pdf": gettext("PDF"), "stop": gettext("Stop the publication"), "duplicate": gettext("Duplicate")}
+
+    # Wagtail's URLs of a row, on the same permissions, without a `reverse()` per row (`ObjectUrls`).
     def get_edit_url(self, instance):
         if self.edit_url_name and self.user_has_permission("change"):
-            return object_url(self.edit_url_name, instance.pk)
+            return self.object_urls(self.edit_url_name, instance.pk)
 
     def get_inspect_url(self, instance):
         if self.inspect_url_name and self.user_has_any_permission({"add", "change", "delete", "view"}):
-            return object_url(self.inspect_url_name, instance.pk)
+            return self.object_urls(self.inspect_url_name, instance.pk)
 
     def get_delete_url(self, instance):
         if self.delete_url_name and self.user_has_permission("delete"):
-            return object_url(self.delete_url_name, instance.pk)
+            return self.object_urls(self.delete_url_name, instance.pk)
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
-        buttons.append(ListingButton(gettext("PDF"), url=object_url(PDF_URL, instance.pk), icon_name="doc-full"))
+        labels, url = self.button_labels, self.object_urls
+        buttons.append(ListingButton(labels["pdf"], url=url(PDF_URL, instance.pk), icon_name="doc-full"))
         if instance.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and self.rule_answers(
             permissions.can_stop_offer, instance
         ):
-            buttons.append(
-                ListingButton(
-                    gettext("Stop the publication"), url=object_url(STOP_URL, instance.pk), icon_name="cross"
-                )
-            )
+            buttons.append(ListingButton(labels["stop"], url=url(STOP_URL, instance.pk), icon_name="cross"))
         if self.rule_answers(permissions.can_duplicate_offer, instance):
-            buttons.append(
-                ListingButton(gettext("Duplicate"), url=object_url(DUPLICATE_URL, instance.pk), icon_name="copy")
-            )
+            buttons.append(ListingButton(labels["duplicate"], url=url(DUPLICATE_URL, instance.pk), icon_name="copy"))
         return buttons
 
 

@@ -21,6 +21,8 @@ def escape(value):
 def flat_attributes(attrs):
     """Django's `flatatt()` (sorted attributes, then the true booleans), without its two
     `format_html_join()`: Wagtail's buttons write their attributes with it."""
+    if not attrs:
+        return ""
     pairs = sorted((name, value) for name, value in attrs.items() if not isinstance(value, bool) and value is not None)
     flags = sorted(name for name, value in attrs.items() if value is True)
     return "".join(f' {escape(name)}="{escape(value)}"' for name, value in pairs) + "".join(
