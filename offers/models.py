@@ -411,6 +411,26 @@ def add_months(day, months):
     return day.replace(year=year, month=month, day=min(day.day, last_day))
 
 
+class AutosavedRevision(models.Model):
+    """A revision of an offer saved by Wagtail's autosave, and the opened form that saved it (its
+    form token, see offers.forms). Autosave leaves the form's loaded revision as it was: that form's
+    own save must not take this revision for someone else's newer version (OfferEditView)."""
+
+    revision = models.OneToOneField(Revision, on_delete=models.CASCADE, primary_key=True, related_name="+")
+    form_token = models.UUIDField()
+
+    def __str__(self):
+        return f"{self.revision_id} ({self.form_token})"
+
+    @classmethod
+    def record(cls, revision, form_token):
+        cls.objects.update_or_create(revision=revision, defaults={"form_token": form_token})
+
+    @classmethod
+    def is_by(cls, revision, form_token):
+        return cls.objects.filter(revision=revision, form_token=form_token).exists()
+
+
 class OfferDocument(Orderable):
     """A file attached to an offer; served as an attachment, only to those who may see the offer."""
 

@@ -34,7 +34,7 @@ from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, Offe
 from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm, posted_form_token
-from offers.models import Discipline, Offer, OfferState, SiteType, Theme
+from offers.models import AutosavedRevision, Discipline, Offer, OfferState, SiteType, Theme
 
 
 class CalendarDateColumn(ValueColumn):
@@ -133,6 +133,17 @@ ALREADY_SAVED = _(
 )
 
 
+class RecordsAutosaves:
+    """Remembers which opened form saved each autosaved revision (see OfferEditView.is_valid)."""
+
+    def save_instance(self):
+        instance = super().save_instance()
+        form_token = posted_form_token(self.request)
+        if self.expects_json_response and self.new_revision and form_token:
+            AutosavedRevision.record(self.new_revision, form_token)
+        return instance
+
+
 class CreatedMeanwhile(Exception):
     """Another post of the same create form created the offer while this one was saving it."""
 
@@ -141,7 +152,7 @@ class CreatedMeanwhile(Exception):
         self.offer = offer
 
 
-class OfferCreateView(CreateView):
+class OfferCreateView(RecordsAutosaves, CreateView):
     """Creates the offer once per opened form (its hidden form token, see offers.forms).
 
     The create URL may receive one form several times: Wagtail's autosave posts it in the
@@ -222,7 +233,7 @@ NEWER_VERSION_BY_SELF = "You saved a new version in another window"
 SYSTEM = "System"
 
 
-class OfferEditView(EditView):
+class OfferEditView(RecordsAutosaves, EditView):
     def post(self, request, *args, **kwargs):
         if kwargs.get("replaces_creation"):
             # The create form posted again (OfferCreateView.save_again): its inline documents are
@@ -236,11 +247,19 @@ class OfferEditView(EditView):
         # The state of DESIGN.md (Brouillon, À valider, Validée, Publiée, Caduque) next to the name.
         return f"{super().get_page_subtitle()} — {self.object.state.label}"
 
+    @cached_property
+    def latest_is_own_autosave(self):
+        """Whether the latest revision was autosaved by this very form. Autosave keeps the form's
+        loaded revision as it was opened, but an autosave is refused unless it is based on the latest
+        revision: if the latest is this form's, nobody else has saved since the form was opened."""
+        form_token = posted_form_token(self.request)
+        return form_token is not None and AutosavedRevision.is_by(self.latest_revision, form_token)
+
     def is_valid(self, form):
         # Wagtail refuses a stale autosave but lets the full form overwrite a revision saved by
         # someone else since the editor opened it: refuse that too. The form comes back with the
         # editor's input and the latest revision id, so saving again is a deliberate overwrite.
-        if not self.expects_json_response and self.is_out_of_date:
+        if not self.expects_json_response and self.is_out_of_date and not self.latest_is_own_autosave:
             author = self.latest_revision.user
             if author == self.request.user:
                 message = gettext(NEWER_VERSION_BY_SELF)

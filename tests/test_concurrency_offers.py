@@ -4,6 +4,8 @@
 - No lock: B, who opened the form before A saved, gets a conflict warning instead of silently
   replacing A's newer version (both through the full form and through Wagtail's autosave); B may
   then save again knowingly, and A's version stays in the history.
+- The form's own autosaves are no conflict for its save (Wagtail's autosave leaves the form's loaded
+  revision as the form was opened); another window's autosave still is.
 """
 
 import html
@@ -152,3 +154,55 @@ def test_own_successive_saves_are_not_conflicts(client, people, offer):
         response = client.post(url("edit", offer.pk), {**offer_form_data(name=name), **loaded_revision(client, offer)})
         assert response.status_code == 302
     assert latest_name(offer) == "Deuxième"
+
+
+JSON = {"Accept": "application/json"}
+
+
+def opened_form(client, offer):
+    """What a freshly opened edit form sends back: the revision it loaded and its form token."""
+    page = client.get(url("edit", offer.pk))
+    token = re.search(r'name="form_token" value="([^"]*)"', page.content.decode()).group(1)
+    return {**revision_fields(page), "form_token": token}
+
+
+def test_own_autosaves_are_not_conflicts_for_the_forms_save(client, people, offer):
+    """Wagtail's autosave saves a revision from the open form (then overwrites it at each autosave)
+    but leaves the form's loaded revision as it was: its save is not one over a newer version."""
+    client.force_login(people["a"])
+    form = opened_form(client, offer)
+    autosaved = client.post(url("edit", offer.pk), {**offer_form_data(name="Autosave 1"), **form}, headers=JSON)
+    assert autosaved.status_code == 200
+    overwrite = {"overwrite_revision_id": autosaved.json()["revision_id"]}
+    response = client.post(
+        url("edit", offer.pk), {**offer_form_data(name="Autosave 2"), **form, **overwrite}, headers=JSON
+    )
+    assert response.status_code == 200 and latest_name(offer) == "Autosave 2"
+
+    response = client.post(url("edit", offer.pk), {**offer_form_data(name="Enregistrée"), **form})
+    assert response.status_code == 302
+    assert latest_name(offer) == "Enregistrée"
+
+
+def test_autosave_of_another_window_still_gets_a_conflict_warning(client, people, offer):
+    client.force_login(people["a"])
+    first_window, second_window = opened_form(client, offer), opened_form(client, offer)
+    client.post(url("edit", offer.pk), {**offer_form_data(name="Fenêtre 2"), **second_window}, headers=JSON)
+    response = client.post(url("edit", offer.pk), {**offer_form_data(name="Fenêtre 1"), **first_window})
+    assert response.status_code == 200
+    assert "Vous avez enregistré une nouvelle version dans une autre fenêtre" in text(response)
+    assert latest_name(offer) == "Fenêtre 2"
+
+
+def test_someone_elses_save_after_an_own_autosave_still_is_a_conflict(client, people, offer):
+    client.force_login(people["a"])
+    form = opened_form(client, offer)
+    client.post(url("edit", offer.pk), {**offer_form_data(name="Autosave d'Anne"), **form}, headers=JSON)
+    client.force_login(people["b"])
+    client.post(url("edit", offer.pk), {**offer_form_data(name="Version de Bruno"), **opened_form(client, offer)})
+
+    client.force_login(people["a"])
+    response = client.post(url("edit", offer.pk), {**offer_form_data(name="Version d'Anne"), **form})
+    assert response.status_code == 200
+    assert "Bruno Blanc a enregistré une nouvelle version" in text(response)
+    assert latest_name(offer) == "Version de Bruno"

@@ -12,6 +12,7 @@ The form carries a token of its editing session (a hidden field); the offer reme
 was created with, so the create URL creates once per token.
 """
 
+import html
 import re
 import threading
 
@@ -152,20 +153,26 @@ def test_someone_elses_token_is_refused(client, manager):
 
 
 def test_autosave_keeps_working_once_the_form_became_an_edit_form(client, manager):
-    """After the first autosave the page posts to the edit URL with the revision it overwrites."""
+    """After the first autosave the page turns into the edit form (the hydrate view gives it the
+    revision it loaded) and autosaves over that revision; its save then is not a conflict."""
     client.force_login(manager)
     token = create_form_token(client)
     created = client.post(url("add"), {**offer_form_data(name="Premier jet"), **token}, headers=JSON).json()
     assert created["url"] == url("edit", created["pk"])
+    hydrated = client.get(created["hydrate_url"]).content.decode()
+    loaded = {
+        name: html.unescape(re.search(rf'name="{name}" value="([^"]*)"', hydrated).group(1))
+        for name in ("loaded_revision_id", "loaded_revision_created_at")
+    }
 
-    response = client.post(
-        created["url"],
-        {**offer_form_data(name="Deuxième jet"), **token, "overwrite_revision_id": created["revision_id"]},
-        headers=JSON,
-    )
+    form = {**token, **loaded, "overwrite_revision_id": created["revision_id"]}
+    response = client.post(created["url"], {**offer_form_data(name="Deuxième jet"), **form}, headers=JSON)
     assert response.status_code == 200 and response.json()["success"]
-    offer = Offer.objects.get()
-    assert latest(offer).name == "Deuxième jet"
+    assert latest(Offer.objects.get()).name == "Deuxième jet"
+
+    response = client.post(created["url"], {**offer_form_data(name="Version enregistrée"), **token, **loaded})
+    assert response.status_code == 302
+    assert latest(Offer.objects.get()).name == "Version enregistrée"
 
 
 @pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL")
