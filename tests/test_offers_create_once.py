@@ -176,7 +176,7 @@ def test_autosave_keeps_working_once_the_form_became_an_edit_form(client, manage
 
 
 @pytest.mark.skipif("postgresql" not in settings.DATABASES["default"]["ENGINE"], reason="needs PostgreSQL")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_two_posts_of_a_session_at_the_same_instant_create_one_offer(manager):
     """Both posts look for the session's offer before either has committed it: the unique token
     makes the second insert fail once the first commits, and the second post becomes an autosave
