@@ -142,3 +142,51 @@ def test_urls_needing_an_offer_report_a_missing_offer():
     assert paths["offer_pdf"] == "/offres/7/pdf/"
     assert paths["listing_filtered"] == "/offres/?departement=33&thematique=sommeil"
     assert {name for name, *_ in run.URLS} == set(report.URL_NAMES)
+
+
+class _SlowServer:
+    """A local HTTP server whose /healthz is slow for its first `busy_probes` requests (as while
+    gunicorn still serves the connections wrk left queued) and whose /pdf takes `pdf_s`."""
+
+    def __init__(self, busy_probes, pdf_s):
+        import http.server
+        import threading
+        import time
+
+        owner = self
+        self.healthz_calls = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self):
+                if self.path == "/healthz":
+                    owner.healthz_calls += 1
+                    if owner.healthz_calls <= busy_probes:
+                        time.sleep(0.12)
+                else:
+                    time.sleep(pdf_s)
+                self.send_response(200)
+                self.send_header("Content-Length", "2")
+                self.end_headers()
+                self.wfile.write(b"ok")
+
+            def log_message(self, *args):
+                pass
+
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_single_pdf_is_timed_once_the_server_has_drained_the_load_test():
+    server = _SlowServer(busy_probes=3, pdf_s=0.08)
+    try:
+        seconds = run.single_request_seconds(server, "/pdf")
+    finally:
+        server.close()
+    # It waited for /healthz to answer fast again, then timed the PDF alone.
+    assert server.healthz_calls == 4
+    assert 0.08 <= seconds < 0.5
