@@ -73,6 +73,12 @@ def test_pdf_with_logo(structure):
     assert data.startswith(b"%PDF") and b"/Image" in data
 
 
+def test_pdf_leaves_no_line_in_the_log(structure, caplog):
+    # WeasyPrint logs each of its seven steps at INFO: seven lines per PDF in production's log.
+    render_offer_pdf(OfferFactory(structure=structure))
+    assert [record.getMessage() for record in caplog.records if record.name.startswith("weasyprint")] == []
+
+
 def test_admin_pdf_route(client, structure):
     offer = OfferFactory(structure=structure, name="Offre PDF")
     client.force_login(user(structure, Role.OFFER_VIEWER))
