@@ -57,6 +57,25 @@ def test_offer_page_cache_is_purged_when_the_offer_changes_or_is_unpublished(cli
     assert client.get(f"/offres/{offer.pk}/").status_code == 410
 
 
+def test_drafts_and_autosaves_keep_the_cached_pages(client, site):
+    # Editors' autosaves write a revision every few seconds: none of them may empty the cache.
+    live = OfferFactory(name="En ligne", published=True)
+    being_written = OfferFactory(name="En cours d'écriture")
+    assert client.get("/offres/")["X-Portal-Cache"] == "miss"
+    live.name = "Brouillon de modification"
+    live.save_revision()
+    being_written.description = "Encore un paragraphe."
+    being_written.save()
+    being_written.save_revision()
+    cached = client.get("/offres/")
+    assert cached["X-Portal-Cache"] == "hit"
+    assert "En ligne" in cached.content.decode()
+    live.latest_revision.publish()
+    fresh = client.get("/offres/")
+    assert fresh["X-Portal-Cache"] == "miss"
+    assert "Brouillon de modification" in fresh.content.decode()
+
+
 def test_deleting_an_offer_purges_the_cache(client, site):
     offer = OfferFactory(name="Supprimée bientôt", published=True)
     assert "Supprimée bientôt" in client.get("/offres/").content.decode()

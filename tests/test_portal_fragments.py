@@ -163,7 +163,7 @@ def test_a_new_site_root_routes_at_once(client, site):
     assert "Documentation" in client.get("/").content.decode()
 
 
-def test_moving_or_saving_a_page_purges(site):
+def test_moving_or_publishing_a_page_purges_saving_a_draft_does_not(site):
     docs = DocumentationPage.objects.get(slug="documentation")
     chapters = list(docs.get_children())
     before = portal_cache.generation()
@@ -172,5 +172,7 @@ def test_moving_or_saving_a_page_purges(site):
     assert moved > before
     draft = Page.objects.get(pk=docs.pk).specific
     draft.title = "Guide (brouillon)"
-    draft.save_revision()
+    revision = draft.save_revision()
+    assert portal_cache.generation() == moved  # a draft changes nothing public
+    revision.publish()
     assert portal_cache.generation() > moved
