@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from alerts.models import Alert
@@ -24,10 +25,11 @@ def test_visitor_subscribes_from_the_listing_and_confirms(live_server, site, bro
     watcher.visit("/offres/?thematique=sommeil")
     page.get_by_role("link", name="Recevoir par e-mail les nouvelles offres correspondant à ces filtres").click()
     page.wait_for_load_state("networkidle")
-    assert page.get_by_text("Thématique : Sommeil").count() == 1
+    expect(page.get_by_text("Thématique : Sommeil")).to_have_count(1)
     assert serious_violations(page) == []
     page.get_by_role("button", name="S’abonner").click()
-    assert page.get_by_text("Saisissez votre adresse e-mail.").count() == 1
+    # The form is posted: wait for the answer page rather than read the one being left.
+    expect(page.get_by_text("Saisissez votre adresse e-mail.")).to_have_count(1)
     assert serious_violations(page) == []
     page.get_by_label("Votre adresse e-mail").fill("etudiante@example.org")
     page.get_by_role("button", name="S’abonner").click()
