@@ -13,7 +13,9 @@ The access log never holds the query string (listing filters, e-mail addresses i
 the client address, the referrer nor the user agent: method, path, status, size and duration.
 """
 
+import gc
 import os
+import sys
 
 MAX_DEFAULT_WORKERS = 8
 
@@ -61,3 +63,27 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 access_log_format = ACCESS_LOG_FORMAT
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+
+def when_ready(server):
+    """In the master, once the application is loaded and before any worker is forked: the loaded
+    code's objects leave the garbage collector's reach, so that the workers keep sharing their
+    memory pages with the master (copy-on-write) and a worker's exit has less to tear down."""
+    gc.freeze()
+
+
+def worker_exit(server, worker):
+    """A worker recycled (max_requests) or stopped leaves without the interpreter's finalization.
+    Tearing down Django's and Wagtail's modules took about half a second, while the master waits
+    for the exit to fork the replacement and the requests queued for that worker wait too: the
+    p99 spikes of `make bench` at several thousand requests per second. An error exit keeps its
+    code, so that gunicorn still tells a worker that cannot boot."""
+    leaving = sys.exc_info()[1]
+    if not isinstance(leaving, SystemExit) or leaving.code not in (0, None):
+        return
+    from django.db import connections
+
+    connections.close_all()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
