@@ -82,6 +82,10 @@ class OfferState(models.TextChoices):
     OBSOLETE = "obsolete", _("Obsolete")
 
 
+# A publication running or scheduled: the states it may be extended or stopped from.
+RUNNING_STATES = (OfferState.PUBLISHED, OfferState.VALIDATED)
+
+
 class OfferQuerySet(models.QuerySet):
     def for_structure(self, structure):
         return self.filter(structure=structure)

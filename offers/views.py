@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from offers import permissions
-from offers.models import ExpiryReminder, Offer, OfferDocument, OfferState
+from offers.models import RUNNING_STATES, ExpiryReminder, Offer, OfferDocument
 from offers.pdf import render_offer_pdf
 
 # URL name → the rule a user must pass (on top of seeing the offer), for every admin URL with a pk.
@@ -166,7 +166,7 @@ def _reminder_from_token(token, offer):
     try:
         data = signing.loads(token, salt=EXTEND_SALT, max_age=EXTEND_MAX_AGE)
     except signing.SignatureExpired:
-        return None, _("This extension link has expired. Extend the offer from its edit page.")
+        return None, _("This extension link has expired. Extend the offer from the offers list.")
     except signing.BadSignature:
         return None, _("This extension link is invalid.")
     reminder = ExpiryReminder.objects.filter(pk=data.get("reminder"), offer=offer).first()
@@ -187,7 +187,7 @@ def extend_offer(request, pk):
         if error:
             messages.error(request, error)
             return redirect("wagtailsnippets_offers_offer:list")
-    if offer.state not in (OfferState.PUBLISHED, OfferState.VALIDATED):
+    if offer.state not in RUNNING_STATES:
         messages.error(request, _("Only a published or validated offer can be extended; renew it with new dates."))
         return redirect("wagtailsnippets_offers_offer:edit", offer.pk)
     if request.method == "POST":

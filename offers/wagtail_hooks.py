@@ -26,7 +26,14 @@ from wagtail.snippets.views.chooser import (
     SnippetChosenMultipleView,
     SnippetChosenView,
 )
-from wagtail.snippets.views.snippets import CreateView, EditView, IndexView, SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import (
+    CreateView,
+    EditView,
+    IndexView,
+    InspectView,
+    SnippetViewSet,
+    SnippetViewSetGroup,
+)
 from wagtail.snippets.widgets import AdminSnippetChooser
 
 from offers import dashboard, permissions, views, xlsx
@@ -34,7 +41,7 @@ from offers.admin_cells import BulkActionsCheckboxCellColumn, ListingTable, Offe
 from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm, posted_form_token
-from offers.models import AutosavedRevision, Discipline, Offer, OfferState, SiteType, Theme
+from offers.models import RUNNING_STATES, AutosavedRevision, Discipline, Offer, SiteType, Theme
 
 
 class CalendarDateColumn(ValueColumn):
@@ -53,13 +60,14 @@ class OfferPermissionPolicy(ModelPermissionPolicy):
             return False
         return super().user_has_permission(user, action)
 
-    def user_has_permission_for_instance(self, user, action, instance):
-        if not self.user_has_permission(user, action):
-            return False
+    def instance_rule(self, user, action):
+        """The rule that decides `action` on one offer, once the model permission is granted."""
         if user.is_active and user.is_superuser:
-            return True
-        rule = permissions.INSTANCE_RULES.get(action, permissions.can_view_offer)
-        return rule(user, instance)
+            return permissions.always
+        return permissions.INSTANCE_RULES.get(action, permissions.can_view_offer)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and self.instance_rule(user, action)(user, instance)
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
         return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
@@ -272,10 +280,18 @@ class OfferEditView(RecordsAutosaves, EditView):
         return super().is_valid(form)
 
 
+class OfferInspectView(InspectView):
+    def get_delete_url(self):
+        # Wagtail asks the model permission only; the edit view's menu asks the offer's rule.
+        if self.user_has_permission_for_instance("delete", self.object):
+            return super().get_delete_url()
+
+
 SEARCH_MAX_LENGTH = 200
 PDF_URL = "wagtailsnippets_offers_offer:pdf"
 STOP_URL = "wagtailsnippets_offers_offer:stop"
 DUPLICATE_URL = "wagtailsnippets_offers_offer:duplicate"
+EXTEND_URL = "wagtailsnippets_offers_offer:extend"
 
 
 class OfferIndexView(IndexView):
@@ -396,7 +412,17 @@ class OfferIndexView(IndexView):
 
     @cached_property
     def button_labels(self):
-        return {"pdf": gettext("PDF"), "stop": gettext("Stop the publication"), "duplicate": gettext("Duplicate")}
+        return {
+            "pdf": gettext("PDF"),
+            "extend": gettext("Extend the publication"),
+            "stop": gettext("Stop the publication"),
+            "duplicate": gettext("Duplicate"),
+        }
+
+    def user_has_permission_for_instance(self, permission, instance):
+        # The policy's answer, asked once per (rule, structure, state) of the page (ListRuleAnswers).
+        rule = self.permission_policy.instance_rule(self.request.user, permission)
+        return self.user_has_permission(permission) and self.rule_answers(rule, instance)
 
     # Wagtail's URLs of a row, on the same permissions, without a `reverse()` per row (`ObjectUrls`).
     def get_edit_url(self, instance):
@@ -408,17 +434,19 @@ class OfferIndexView(IndexView):
             return self.object_urls(self.inspect_url_name, instance.pk)
 
     def get_delete_url(self, instance):
-        if self.delete_url_name and self.user_has_permission("delete"):
+        # Wagtail asks the model permission only: a Gestionnaire saw Delete on published offers.
+        if self.delete_url_name and self.user_has_permission_for_instance("delete", instance):
             return self.object_urls(self.delete_url_name, instance.pk)
 
     def get_list_more_buttons(self, instance):
         buttons = list(super().get_list_more_buttons(instance))
         labels, url = self.button_labels, self.object_urls
         buttons.append(ListingButton(labels["pdf"], url=url(PDF_URL, instance.pk), icon_name="doc-full"))
-        if instance.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and self.rule_answers(
-            permissions.can_stop_offer, instance
-        ):
-            buttons.append(ListingButton(labels["stop"], url=url(STOP_URL, instance.pk), icon_name="cross"))
+        if instance.state in RUNNING_STATES:
+            if self.rule_answers(permissions.can_extend_offer, instance):
+                buttons.append(ListingButton(labels["extend"], url=url(EXTEND_URL, instance.pk), icon_name="date"))
+            if self.rule_answers(permissions.can_stop_offer, instance):
+                buttons.append(ListingButton(labels["stop"], url=url(STOP_URL, instance.pk), icon_name="cross"))
         if self.rule_answers(permissions.can_duplicate_offer, instance):
             buttons.append(ListingButton(labels["duplicate"], url=url(DUPLICATE_URL, instance.pk), icon_name="copy"))
         return buttons
@@ -437,6 +465,7 @@ class OfferViewSet(SnippetViewSet):
     chooser_viewset_class = OfferChooserViewSet
     add_view_class = OfferCreateView
     edit_view_class = OfferEditView
+    inspect_view_class = OfferInspectView
     filterset_class = OfferFilterSet
     search_fields = ["name", "description", "host_name", "city", "structure__name"]
     list_per_page = 30

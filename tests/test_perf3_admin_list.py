@@ -45,22 +45,23 @@ def row_actions(html, offer):
     start = html.index(f'data-object-id="{offer.pk}"')
     row = html[start : html.index("</tr>", start)]
     links = set(re.findall(r'href="([^"#]+)"', row))
-    names = {"edit", "inspect", "delete", "pdf", "stop", "duplicate", "matches"}
+    names = {"edit", "inspect", "delete", "pdf", "extend", "stop", "duplicate", "matches"}
     found = {name for name in names if url(name, offer) in links}
     assert len(found) == len(links), links  # no link we don't know of
     return found
 
 
 # Role: (actions on a draft, actions on a published offer), offers of the user's own structure.
+# A Gestionnaire deletes drafts only; the structure's editors extend and stop a publication.
 ROW_ACTIONS = {
     "regional_admin": ({"inspect", "pdf", "matches"}, {"inspect", "pdf", "stop", "matches"}),
     "manager": (
         {"edit", "inspect", "delete", "pdf", "duplicate", "matches"},
-        {"edit", "inspect", "delete", "pdf", "stop", "duplicate", "matches"},
+        {"edit", "inspect", "pdf", "extend", "stop", "duplicate", "matches"},
     ),
     "validator": (
         {"edit", "inspect", "delete", "pdf", "duplicate", "matches"},
-        {"edit", "inspect", "delete", "pdf", "stop", "duplicate", "matches"},
+        {"edit", "inspect", "delete", "pdf", "extend", "stop", "duplicate", "matches"},
     ),
     "viewer": ({"inspect", "pdf", "matches"}, {"inspect", "pdf", "matches"}),
     "offerer_admin": ({"inspect", "pdf", "matches"}, {"inspect", "pdf", "matches"}),
@@ -416,14 +417,15 @@ def test_row_buttons_asked_once_per_structure_and_state_are_the_per_offer_answer
         answer = button_summary(shared.get_list_buttons(offer))
         assert answer == button_summary(fresh_view().get_list_buttons(offer)), offer
         urls = {url for _label, url, _aria in answer}
-        may_stop = offer.state in (OfferState.PUBLISHED, OfferState.VALIDATED) and permissions.can_stop_offer(
-            user, offer
-        )
-        assert (url("stop", offer) in urls) == may_stop
+        running = offer.state in (OfferState.PUBLISHED, OfferState.VALIDATED)
+        assert (url("stop", offer) in urls) == (running and permissions.can_stop_offer(user, offer))
+        assert (url("extend", offer) in urls) == (running and permissions.can_extend_offer(user, offer))
         assert (url("duplicate", offer) in urls) == permissions.can_duplicate_offer(user, offer)
+        assert (url("delete", offer) in urls) == permissions.can_delete_offer(user, offer)
         if role == "manager" and offer.structure == other:
             assert url("stop", offer) not in urls and url("duplicate", offer) not in urls
-    assert len(shared.rule_answers._answers) <= 2 * 2 * 4  # (rule, structure, state), not per offer
+    # (rule, structure, state), not per offer: stop, extend, duplicate and delete.
+    assert len(shared.rule_answers._answers) <= 4 * 2 * 4
 
 
 def test_list_rule_answers_are_the_rules_per_offer():
@@ -441,14 +443,18 @@ def test_list_rule_answers_are_the_rules_per_offer():
 
 @pytest.mark.parametrize("role", ["regional_admin", "manager", "validator", "viewer"])
 def test_row_urls_are_wagtails(client, role):
-    """The list builds the edit, inspect and delete URLs once per page: the same as Wagtail's."""
+    """The list builds the edit, inspect and delete URLs once per page: the same as Wagtail's, the
+    delete URL only where the offer's own rule allows it (Wagtail asks the model permission only)."""
     structure = StructureFactory()
     offers = [OfferFactory(structure=structure), OfferFactory(structure=structure, published=True)]
-    client.force_login(UserFactory(structure=None if role == "regional_admin" else structure, roles=[ROLES[role]]))
+    user = UserFactory(structure=None if role == "regional_admin" else structure, roles=[ROLES[role]])
+    client.force_login(user)
     view = client.get(LIST).context["view"]
-    for offer in offers:
-        for method in ("get_edit_url", "get_inspect_url", "get_delete_url"):
+    for offer in Offer.objects.with_state().filter(pk__in=[offer.pk for offer in offers]):
+        for method in ("get_edit_url", "get_inspect_url"):
             assert getattr(view, method)(offer) == getattr(IndexView, method)(view, offer), method
+        wagtails = IndexView.get_delete_url(view, offer)
+        assert view.get_delete_url(offer) == (wagtails if permissions.can_delete_offer(user, offer) else None)
 
 
 @pytest.mark.parametrize("role", ["regional_admin", "manager", "validator", "viewer"])
