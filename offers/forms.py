@@ -53,3 +53,30 @@ class OfferForm(WagtailAdminModelForm):
         if period_start and period_end and period_end < period_start:
             self.add_error("period_end", forms.ValidationError(_("The period end must be after its start.")))
         return cleaned_data
+
+
+class ExtendForm(forms.Form):
+    """The new publication end of a running offer: after the current one, not in the past
+    (three months later are proposed)."""
+
+    publication_end = forms.DateField(
+        label=_("New publication end"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, offer, **kwargs):
+        super().__init__(*args, initial={"publication_end": offer.extended_end()}, **kwargs)
+        self.offer = offer
+
+    def clean_publication_end(self):
+        end = self.cleaned_data["publication_end"]
+        current = self.offer.publication_end
+        if current and end <= current:
+            raise forms.ValidationError(
+                _("The new publication end must be after the current one (%(end)s)."),
+                code="not_later",
+                params={"end": current.strftime("%d/%m/%Y")},
+            )
+        if end < timezone.localdate():
+            raise forms.ValidationError(_("The new publication end cannot be in the past."), code="end_in_past")
+        return end

@@ -355,9 +355,10 @@ class Offer(
     def extended_end(self, months=3):
         return add_months(self.publication_end or timezone.localdate(), months)
 
-    def extend(self, months=3, user=None):
-        """Push the publication end back by `months` on the live row and the latest revision."""
-        new_end = self.extended_end(months)
+    def extend(self, until=None, user=None):
+        """Push the publication end back to `until` (by default three months later) on the live row
+        and the latest revision."""
+        new_end = until or self.extended_end()
         self.publication_end = new_end
         self.sync_schedule()
         Offer.objects.filter(pk=self.pk).update(publication_end=new_end, expire_at=self.expire_at)

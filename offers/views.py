@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from offers import permissions
+from offers.forms import ExtendForm
 from offers.models import RUNNING_STATES, ExpiryReminder, Offer, OfferDocument
 from offers.pdf import render_offer_pdf
 
@@ -190,7 +191,8 @@ def extend_offer(request, pk):
     if offer.state not in RUNNING_STATES:
         messages.error(request, _("Only a published or validated offer can be extended; renew it with new dates."))
         return redirect("wagtailsnippets_offers_offer:edit", offer.pk)
-    if request.method == "POST":
+    form = ExtendForm(request.POST if request.method == "POST" else None, offer=offer)
+    if form.is_valid():
         with transaction.atomic():
             if reminder is not None:
                 updated = ExpiryReminder.objects.filter(pk=reminder.pk, used_at__isnull=True).update(
@@ -199,22 +201,23 @@ def extend_offer(request, pk):
                 if not updated:
                     messages.error(request, _("This extension link has already been used."))
                     return redirect("wagtailsnippets_offers_offer:list")
-            new_end = offer.extend(months=3, user=request.user)
+            new_end = offer.extend(until=form.cleaned_data["publication_end"], user=request.user)
         messages.success(
             request,
             _("The publication of “%(name)s” now ends on %(end)s.")
             % {"name": offer.name, "end": new_end.strftime("%d/%m/%Y")},
         )
         return redirect("wagtailsnippets_offers_offer:list")
+    current_end = offer.publication_end.strftime("%d/%m/%Y") if offer.publication_end else "—"
     return _confirm(
         request,
         offer,
-        title=_("Extend the publication by 3 months"),
-        text=_("“%(name)s” will stay published until %(end)s.")
-        % {"name": offer.name, "end": offer.extended_end().strftime("%d/%m/%Y")},
-        button=_("Yes, extend it"),
+        title=_("Extend the publication"),
+        text=_("The publication of “%(name)s” ends on %(end)s. Choose its new end: three months later are proposed.")
+        % {"name": offer.name, "end": current_end},
+        button=_("Extend it"),
         action_url=request.path,
-        extra={"token": token or ""},
+        extra={"token": token or "", "form": form},
     )
 
 

@@ -159,7 +159,7 @@ def extend_offer(client, world):
     offer = OfferFactory(structure=world["structure"], name="Offre prolongée", published=True)
     end = offer.publication_end
     client.force_login(world["manager"])
-    client.post(offer_url("extend", offer.pk))
+    client.post(offer_url("extend", offer.pk), {"publication_end": str(end + datetime.timedelta(days=30))})
     assert Offer.objects.get(pk=offer.pk).publication_end > end
     return world["manager"], offer, "wagtail.edit"
 

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from pypdf import PdfReader
 
 from accounts.roles import Role
-from offers.models import ExpiryReminder, Offer, OfferDocument, OfferState
+from offers.models import ExpiryReminder, Offer, OfferDocument, OfferState, add_months
 from offers.pdf import render_offer_pdf
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory, discipline, offer_form_data
@@ -285,9 +285,13 @@ def test_extension_link(client, structure, ending_offer):
         client.force_login(user(structure, Role.OFFER_VIEWER))
         assert client.post(link)["Location"] == reverse("wagtailadmin_home")
         client.force_login(manager)
-        assert "Prolonger la publication de 3 mois" in client.get(link).content.decode()
+        page = client.get(link).content.decode()
+        assert "Prolonger la publication" in page and "trois mois de plus sont proposés" in page
         old_end = ending_offer.publication_end
-        response = client.post(link, {"token": link.split("token=")[1]}, follow=True)
+        proposed = add_months(old_end, 3)
+        assert f'value="{proposed.isoformat()}"' in page  # three months later, proposed
+        data = {"token": link.split("token=")[1], "publication_end": proposed.isoformat()}
+        response = client.post(link, data, follow=True)
         assert "se termine désormais le" in response.content.decode()
         offer = Offer.objects.get()
         assert offer.publication_end == old_end.replace(month=old_end.month + 3) or offer.publication_end > old_end
@@ -295,11 +299,11 @@ def test_extension_link(client, structure, ending_offer):
         assert timezone.localtime(offer.expire_at).date() == offer.publication_end + datetime.timedelta(days=1)
         assert offer.get_latest_revision_as_object().publication_end == offer.publication_end
         # Single use.
-        response = client.post(link, {"token": link.split("token=")[1]}, follow=True)
+        response = client.post(link, data, follow=True)
         assert "déjà été utilisé" in response.content.decode()
         assert Offer.objects.get().publication_end == offer.publication_end
         # A forged token is refused.
-        response = client.post(url("extend", offer.pk), {"token": "forged"}, follow=True)
+        response = client.post(url("extend", offer.pk), {**data, "token": "forged"}, follow=True)
         assert "pas valide" in response.content.decode()
 
 
@@ -315,8 +319,6 @@ def test_extension_link_expires(client, structure, ending_offer):
 
 
 def test_extending_a_validated_offer_survives_its_scheduled_publication(client, structure):
-    from offers.models import add_months
-
     validator = user(structure, Role.OFFER_VALIDATOR)
     today = timezone.localdate()
     end = today + datetime.timedelta(days=30)
@@ -326,7 +328,7 @@ def test_extending_a_validated_offer_survives_its_scheduled_publication(client, 
     offer.save_revision(user=validator).publish(user=validator)
     assert Offer.objects.get().state == OfferState.VALIDATED
     client.force_login(validator)
-    client.post(url("extend", offer.pk))
+    client.post(url("extend", offer.pk), {"publication_end": add_months(end, 3).isoformat()})
     with freeze_time(timezone.now() + datetime.timedelta(days=6)):
         call_command("publish_offers")
         offer = Offer.objects.get()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from freezegun import freeze_time
 
 from accounts.roles import Role
+from offers.forms import ExtendForm
 from offers.models import Offer, OfferState, add_months
 from tests.factories.accounts import StructureFactory, UserFactory
 from tests.factories.offers import OfferFactory
@@ -114,18 +115,53 @@ def test_extending_from_the_list_button(client, role):
     html = client.get(LIST).content.decode()
     assert f'href="{url("extend", offer)}"' in row(html, offer)
     page = client.get(url("extend", offer)).content.decode()
-    assert "Prolonger la publication de 3 mois" in page
-    response = client.post(url("extend", offer), follow=True)
-    new_end = add_months(end, 3)
-    assert Offer.objects.get(pk=offer.pk).publication_end == new_end
-    assert f"se termine désormais le {new_end:%d/%m/%Y}" in response.content.decode()
+    assert "Prolonger la publication" in page and f"se termine le {end:%d/%m/%Y}" in page
+    # Three months later are proposed; the user picks another date.
+    assert f'value="{add_months(end, 3).isoformat()}"' in page and 'type="date"' in page
+    chosen = end + datetime.timedelta(days=45)
+    response = client.post(url("extend", offer), {"publication_end": chosen.isoformat()}, follow=True)
+    assert response.redirect_chain[-1][0] == LIST
+    offer = Offer.objects.get(pk=offer.pk)
+    assert offer.publication_end == chosen
+    assert offer.get_latest_revision_as_object().publication_end == chosen
+    assert f"se termine désormais le {chosen:%d/%m/%Y}" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("days", "error"),
+    [
+        (0, "La nouvelle fin de publication doit être postérieure à la fin actuelle"),
+        (-3, "La nouvelle fin de publication doit être postérieure à la fin actuelle"),
+        (None, "Champ requis."),
+    ],
+)
+def test_extend_date_is_validated(client, days, error):
+    structure = StructureFactory()
+    offer = OfferFactory(structure=structure, published=True)
+    end = offer.publication_end
+    client.force_login(make_user("manager", structure))
+    value = "" if days is None else (end + datetime.timedelta(days=days)).isoformat()
+    response = client.post(url("extend", offer), {"publication_end": value})
+    assert response.status_code == 200
+    assert error in response.content.decode()
+    assert Offer.objects.get(pk=offer.pk).publication_end == end
+
+
+def test_extend_date_cannot_be_in_the_past():
+    """Only reachable for an offer without an end (a running offer's new end is after its current
+    one, itself not passed): the form still refuses a past day."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    form = ExtendForm({"publication_end": yesterday.isoformat()}, offer=Offer(publication_end=None))
+    assert not form.is_valid()
+    assert form.errors["publication_end"] == ["La nouvelle fin de publication ne peut pas être dans le passé."]
 
 
 def test_extend_view_refuses_a_draft(client):
     structure = StructureFactory()
     offer = OfferFactory(structure=structure)
     client.force_login(make_user("manager", structure))
-    response = client.post(url("extend", offer), follow=True)
+    data = {"publication_end": (offer.publication_end + datetime.timedelta(days=30)).isoformat()}
+    response = client.post(url("extend", offer), data, follow=True)
     assert "Seule une offre publiée ou validée peut être prolongée" in response.content.decode()
     assert Offer.objects.get(pk=offer.pk).publication_end == offer.publication_end
 
