@@ -296,10 +296,22 @@ class UserCreateView(UserMixin, FormView):
             user.save()
             user.set_roles(roles)
             log(user, "wagtail.create", user=actor)
-        send_credentials(user, password)
-        messages.success(
-            self.request, _("The user %(name)s has been created and received their login by e-mail.") % {"name": user}
-        )
+            if not form.cleaned_data["active"]:
+                user.freeze()
+                log(user, "sses.user.frozen", user=actor)
+        if user.is_frozen:
+            # The login is sent when the account is unfrozen (`UserUnfreezeView`).
+            messages.success(
+                self.request,
+                _("The user %(name)s has been created with a frozen account; unfreeze it to send their login.")
+                % {"name": user},
+            )
+        else:
+            send_credentials(user, password)
+            messages.success(
+                self.request,
+                _("The user %(name)s has been created and received their login by e-mail.") % {"name": user},
+            )
         return redirect("sses_accounts:user_index")
 
 
@@ -352,6 +364,16 @@ class UserFreezeView(UserMixin, View):
                 target.freeze()
                 log(target, "sses.user.frozen", user=request.user)
                 messages.success(request, _("The account of %(name)s is frozen.") % {"name": target})
+        elif target.is_frozen and target.awaits_credentials:  # e.g. created frozen: their login was never sent
+            with transaction.atomic():
+                target.unfreeze()
+                password = target.renew_temporary_password()
+                log(target, "sses.user.unfrozen", user=request.user)
+            send_credentials(target, password)
+            messages.success(
+                request,
+                _("The account of %(name)s is unfrozen and their login has been sent by e-mail.") % {"name": target},
+            )
         else:
             target.unfreeze()
             log(target, "sses.user.unfrozen", user=request.user)
@@ -361,6 +383,26 @@ class UserFreezeView(UserMixin, View):
 
 class UserUnfreezeView(UserFreezeView):
     freeze = False
+
+
+class UserPasswordResetView(UserMixin, View):
+    """A new temporary password e-mailed to a user, to be changed at their next login."""
+
+    def post(self, request, pk):
+        target = self.get_target()
+        if target.pk == request.user.pk:
+            messages.error(request, _("Change your own password from your account settings."))
+        elif not target.is_active or target.is_frozen:
+            messages.error(request, _("Only an active account can receive a new password: unfreeze it first."))
+        else:
+            with transaction.atomic():
+                password = target.renew_temporary_password()
+                log(target, "sses.user.password_reset", user=request.user)
+            send_credentials(target, password)
+            messages.success(
+                request, _("A new temporary password has been sent by e-mail to %(name)s.") % {"name": target}
+            )
+        return redirect("sses_accounts:user_edit", target.pk)
 
 
 # The user's own account

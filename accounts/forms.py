@@ -71,17 +71,27 @@ class SignupStructureForm(StructureFieldsMixin, DsfrBaseForm, forms.ModelForm):
         )
 
 
-class SignupUserForm(DsfrBaseForm, forms.ModelForm):
+class ContactFieldsMixin:
+    """Function and phone number are mandatory for a new user (guide: sign-up and user creation)."""
+
+    contact_errors = {
+        "function": _("Enter the function."),
+        "phone": _("Enter a phone number."),
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, message in self.contact_errors.items():
+            self.fields[name].required = True
+            self.fields[name].error_messages["required"] = message
+
+
+class SignupUserForm(ContactFieldsMixin, DsfrBaseForm, forms.ModelForm):
     """Step 2: the first user, future Administrateur offreur."""
 
     class Meta:
         model = User
         fields = ["first_name", "last_name", "function", "email", "phone"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["function"].required = True
-        self.fields["phone"].required = True
 
     def clean_email(self):
         return check_email_free(self.cleaned_data.get("email"))
@@ -119,8 +129,9 @@ class RolesField(forms.MultipleChoiceField):
         super().__init__(choices=[(role.value, role.label) for role in roles], label=_("Roles"), **kwargs)
 
 
-class UserCreateForm(forms.ModelForm):
-    """A new user of a structure; the temporary password is generated and e-mailed."""
+class UserCreateForm(ContactFieldsMixin, forms.ModelForm):
+    """A new user of a structure; the temporary password is generated and e-mailed, unless the
+    account is created frozen (then at its unfreezing)."""
 
     class Meta:
         model = User
@@ -131,6 +142,14 @@ class UserCreateForm(forms.ModelForm):
         self.fields["roles"] = RolesField(roles)
         if structures is not None:
             self.fields["structure"] = forms.ModelChoiceField(structures, label=_("Structure"))
+        self.fields["active"] = forms.BooleanField(
+            label=_("Account active"),
+            required=False,
+            initial=True,
+            help_text=_(
+                "Unchecked, the account is created frozen: the user receives their login only when you unfreeze it."
+            ),
+        )
 
     def clean_email(self):
         return check_email_free(self.cleaned_data.get("email"))
@@ -143,11 +162,11 @@ class UserCreateForm(forms.ModelForm):
 
 
 class UserEditForm(forms.ModelForm):
-    """Roles, function and phone; names and e-mail stay as created."""
+    """E-mail address, roles, function and phone; names stay as created."""
 
     class Meta:
         model = User
-        fields = ["function", "phone"]
+        fields = ["email", "function", "phone"]
 
     def __init__(self, *args, roles=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -330,6 +330,18 @@ class User(AbstractBaseUser, PermissionsMixin):
         self.must_change_password = True
         return password
 
+    def renew_temporary_password(self):
+        """Replace the password by a new temporary one (saved); returns it, to be e-mailed."""
+        password = self.set_temporary_password()
+        self.save(update_fields=["password", "must_change_password"])
+        return password
+
+    @property
+    def awaits_credentials(self):
+        """Never logged in with their temporary password, e.g. created frozen: their login was not
+        sent, or is lost."""
+        return self.is_active and self.must_change_password and self.last_login is None
+
     def freeze(self):
         self.frozen_at = timezone.now()
         self.save(update_fields=["frozen_at"])

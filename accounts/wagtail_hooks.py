@@ -30,6 +30,11 @@ admin_urlpatterns = [
     path("utilisateurs/<int:pk>/", admin_views.UserEditView.as_view(), name="user_edit"),
     path("utilisateurs/<int:pk>/geler/", admin_views.UserFreezeView.as_view(), name="user_freeze"),
     path("utilisateurs/<int:pk>/degeler/", admin_views.UserUnfreezeView.as_view(), name="user_unfreeze"),
+    path(
+        "utilisateurs/<int:pk>/mot-de-passe/",
+        admin_views.UserPasswordResetView.as_view(),
+        name="user_password_reset",
+    ),
     path("mot-de-passe/", admin_views.PasswordChangeView.as_view(), name="password_change"),
     path("mes-donnees/", views.export_my_data, name="export_my_data"),
 ]
@@ -79,6 +84,9 @@ def register_log_actions(actions):
     actions.register_action("sses.structure.refused", _("Refuse registration"), _("Registration refused"))
     actions.register_action("sses.user.frozen", _("Freeze"), _("Account frozen"))
     actions.register_action("sses.user.unfrozen", _("Unfreeze"), _("Account unfrozen"))
+    actions.register_action(
+        "sses.user.password_reset", _("Send a new temporary password"), _("New temporary password sent")
+    )
 
 
 class PendingRegistrationsSummaryItem(SummaryItem):

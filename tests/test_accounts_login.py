@@ -164,3 +164,10 @@ def test_password_reset_link_replaces_a_temporary_password(client):
     assert not user.must_change_password
     assert login(client, "temp@example.org", "Choisi2026Pwd").status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_login_page_links_to_the_offerer_sign_up(client):
+    page = text(client.get("/admin/login/"))
+    assert '<a href="/inscription/">Créer un compte offreur</a>' in page
+    assert "Votre structure n'a pas encore de compte ?" in page
+    assert 'name="password"' in page  # still Wagtail's login form

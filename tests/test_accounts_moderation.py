@@ -93,6 +93,7 @@ def test_full_journey_signup_validation_first_login_new_manager(client, regional
             "email": "Gina@Example.org",
             "phone": "0600000000",
             "roles": [Role.OFFER_MANAGER.value],
+            "active": "on",
         },
     )
     assert response.status_code == 302
@@ -165,8 +166,9 @@ def test_regional_admin_creates_training_institute_and_its_user(client, regional
         "last_name": "Roux",
         "function": "Secrétaire",
         "email": "ines@example.org",
-        "phone": "",
+        "phone": "0556000000",
         "structure": institute.pk,
+        "active": "on",
     }
     response = client.post("/admin/sses/utilisateurs/nouveau/", {**data, "roles": [Role.OFFER_MANAGER.value]})
     assert "ne peuvent pas être attribués" in text(response)

@@ -100,6 +100,14 @@ def test_step_one_errors_in_french(client):
     assert "Champ requis." in html
 
 
+def test_step_two_requires_function_and_phone_in_french(client):
+    response = sign_up(client, person={**PERSON, "function": "", "phone": ""})
+    assert response.status_code == 200
+    html = htmllib.unescape(response.content.decode())
+    assert "Saisissez la fonction." in html and "Saisissez un numéro de téléphone." in html
+    assert not User.objects.exists()
+
+
 def test_logo_must_be_an_image(client):
     fake = io.BytesIO(b"<html><script>alert(1)</script></html>")
     fake.name = "logo.png"

@@ -1,11 +1,14 @@
 import html
 
 import pytest
+from django.core import mail
 from wagtail.models import ModelLogEntry
 
 from accounts.models import User
 from accounts.roles import Role
-from tests.factories.accounts import StructureFactory, UserFactory
+from tests.factories.accounts import PASSWORD, StructureFactory, UserFactory
+from tests.test_accounts_login import login
+from tests.test_accounts_moderation import password_in
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +37,7 @@ def user_urls(user):
         "edit": f"/admin/sses/utilisateurs/{user.pk}/",
         "freeze": f"/admin/sses/utilisateurs/{user.pk}/geler/",
         "unfreeze": f"/admin/sses/utilisateurs/{user.pk}/degeler/",
+        "password_reset": f"/admin/sses/utilisateurs/{user.pk}/mot-de-passe/",
     }
 
 
@@ -60,16 +64,20 @@ def test_user_list_queries_do_not_grow_with_rows(client, admin_a, structure_a, d
         client.get("/admin/sses/utilisateurs/")
 
 
-@pytest.mark.parametrize("action", ["edit", "freeze", "unfreeze"])
+@pytest.mark.parametrize("action", ["edit", "freeze", "unfreeze", "password_reset"])
 def test_offerer_admin_cannot_reach_another_structures_user(client, admin_a, user_b, action):
     client.force_login(admin_a)
     url = user_urls(user_b)[action]
     response = client.get(url) if action == "edit" else client.post(url)
     assert response.status_code == 404
-    response = client.post(user_urls(user_b)["edit"], {"function": "Pirate", "phone": "", "roles": []})
+    response = client.post(
+        user_urls(user_b)["edit"], {"email": "pirate@example.org", "function": "Pirate", "phone": "", "roles": []}
+    )
     assert response.status_code == 404
     user_b.refresh_from_db()
     assert user_b.function != "Pirate" and not user_b.is_frozen and user_b.has_role(Role.OFFER_MANAGER)
+    assert user_b.email != "pirate@example.org" and user_b.check_password(PASSWORD)
+    assert not user_b.must_change_password and mail.outbox == []
 
 
 @pytest.mark.parametrize(
@@ -106,11 +114,11 @@ def test_user_management_matrix_on_own_structure(client, structure_a, role, allo
         assert response.status_code == 302 and response["Location"] == "/admin/"
 
 
-def test_edit_changes_roles_function_phone_but_not_names(client, admin_a, structure_a):
+def test_edit_changes_email_roles_function_phone_but_not_names(client, admin_a, structure_a):
     target = UserFactory(structure=structure_a, roles=[Role.OFFER_VIEWER], first_name="Léa", last_name="Moreau")
     client.force_login(admin_a)
     page = text(client.get(user_urls(target)["edit"]))
-    assert "Léa Moreau" in page and 'name="first_name"' not in page and 'name="email"' not in page
+    assert "Léa Moreau" in page and 'name="first_name"' not in page and f'value="{target.email}"' in page
     assert "Administrateur régional" not in page and "Gestionnaire de calendrier" not in page
     response = client.post(
         user_urls(target)["edit"],
@@ -119,7 +127,7 @@ def test_edit_changes_roles_function_phone_but_not_names(client, admin_a, struct
             "phone": "0700000000",
             "roles": [Role.OFFER_MANAGER.value, Role.OFFER_VALIDATOR.value],
             "first_name": "Hack",
-            "email": "hack@example.org",
+            "email": "Lea.Moreau@Example.org",
         },
     )
     assert response.status_code == 302
@@ -128,7 +136,7 @@ def test_edit_changes_roles_function_phone_but_not_names(client, admin_a, struct
         "Directrice",
         "0700000000",
         "Léa",
-        target.email,
+        "lea.moreau@example.org",
     )
     assert target.role_names == {Role.OFFER_MANAGER.value, Role.OFFER_VALIDATOR.value}
 
@@ -142,8 +150,9 @@ def test_offerer_admin_cannot_grant_regional_role(client, admin_a):
             "last_name": "Y",
             "function": "Z",
             "email": "x@example.org",
-            "phone": "",
+            "phone": "0600000000",
             "roles": [Role.REGIONAL_ADMIN.value],
+            "active": "on",
         },
     )
     assert response.status_code == 200
@@ -155,7 +164,15 @@ def test_create_user_with_taken_email(client, admin_a, email):
     client.force_login(admin_a)
     response = client.post(
         "/admin/sses/utilisateurs/nouveau/",
-        {"first_name": "X", "last_name": "Y", "function": "Z", "email": email, "phone": "", "roles": ["Consultation"]},
+        {
+            "first_name": "X",
+            "last_name": "Y",
+            "function": "Z",
+            "email": email,
+            "phone": "0600000000",
+            "roles": ["Consultation"],
+            "active": "on",
+        },
     )
     assert response.status_code == 200
     assert "Un compte existe déjà avec cette adresse e-mail." in text(response)
@@ -164,7 +181,9 @@ def test_create_user_with_taken_email(client, admin_a, email):
 def test_last_admin_cannot_lose_role_or_be_frozen(client, admin_a, structure_a):
     regional = UserFactory(roles=[Role.REGIONAL_ADMIN], structure=None)
     client.force_login(admin_a)
-    response = client.post(user_urls(admin_a)["edit"], {"function": "X", "phone": "", "roles": ["Consultation"]})
+    response = client.post(
+        user_urls(admin_a)["edit"], {"email": admin_a.email, "function": "X", "phone": "", "roles": ["Consultation"]}
+    )
     assert response.status_code == 200
     assert "au moins un Administrateur offreur actif" in text(response)
     admin_a.refresh_from_db()
@@ -259,3 +278,171 @@ def test_my_account_refuses_a_fake_logo(client, admin_a, structure_a):
     assert response.status_code == 200
     structure_a.refresh_from_db()
     assert not structure_a.logo
+
+
+# Creation: mandatory function and phone, activation state
+
+
+NEW_USER = {
+    "first_name": "Nora",
+    "last_name": "Petit",
+    "function": "Chargée de prévention",
+    "email": "Nora.Petit@example.org",
+    "phone": "0556000000",
+    "roles": [Role.OFFER_MANAGER.value],
+}
+
+
+def test_create_requires_function_and_phone(client, admin_a):
+    client.force_login(admin_a)
+    response = client.post(
+        "/admin/sses/utilisateurs/nouveau/", {**NEW_USER, "function": "", "phone": " ", "active": "on"}
+    )
+    assert response.status_code == 200
+    page = text(response)
+    assert "Saisissez la fonction." in page
+    assert "Saisissez un numéro de téléphone." in page
+    assert not User.objects.filter(email="nora.petit@example.org").exists() and mail.outbox == []
+
+
+def test_create_form_has_an_account_active_box_checked_by_default(client, admin_a):
+    client.force_login(admin_a)
+    page = text(client.get("/admin/sses/utilisateurs/nouveau/"))
+    assert "Compte actif" in page
+    assert 'type="checkbox" name="active"' in page and 'id="id_active" checked' in page
+
+
+def test_active_account_is_created_with_its_login_sent(client, admin_a):
+    client.force_login(admin_a)
+    response = client.post("/admin/sses/utilisateurs/nouveau/", {**NEW_USER, "active": "on"}, follow=True)
+    assert "a été créé et a reçu ses identifiants" in text(response)
+    user = User.objects.get(email="nora.petit@example.org")
+    assert not user.is_frozen and user.must_change_password
+    assert [m.to for m in mail.outbox] == [["nora.petit@example.org"]]
+
+
+def test_account_created_inactive_is_frozen_until_unfrozen_which_sends_the_login(client, admin_a):
+    client.force_login(admin_a)
+    response = client.post("/admin/sses/utilisateurs/nouveau/", NEW_USER, follow=True)  # box unchecked
+    assert "créé avec un compte gelé" in text(response)
+    user = User.objects.get(email="nora.petit@example.org")
+    assert user.is_frozen and user.must_change_password and user.has_role(Role.OFFER_MANAGER)
+    assert mail.outbox == []
+    assert ModelLogEntry.objects.for_instance(user).filter(action="sses.user.frozen", user=admin_a).exists()
+    page = text(client.get("/admin/sses/utilisateurs/?q=petit"))
+    assert "Gelé" in page and "Dégeler" in page
+
+    response = client.post(user_urls(user)["unfreeze"], follow=True)
+    assert "est dégelé et ses identifiants lui ont été envoyés" in text(response)
+    assert [m.to for m in mail.outbox] == [["nora.petit@example.org"]]
+    client.logout()
+    assert login(client, "nora.petit@example.org", password_in(mail.outbox[0])).status_code == 302
+    assert client.get("/admin/")["Location"] == "/admin/sses/mot-de-passe/"
+
+
+def test_unfreezing_a_user_who_has_logged_in_sends_nothing(client, admin_a, structure_a):
+    target = UserFactory(structure=structure_a, roles=[Role.OFFER_VIEWER])
+    client.force_login(target)  # sets last_login
+    target.freeze()
+    client.force_login(admin_a)
+    response = client.post(user_urls(target)["unfreeze"], follow=True)
+    assert "est dégelé." in text(response) and mail.outbox == []
+    target.refresh_from_db()
+    assert not target.is_frozen and target.check_password(PASSWORD)
+
+
+# Editing: e-mail address, new temporary password
+
+
+def test_edit_email_must_stay_unique_case_insensitively(client, admin_a, structure_a, user_b):
+    target = UserFactory(structure=structure_a, roles=[Role.OFFER_VIEWER], email="target@example.org")
+    client.force_login(admin_a)
+    data = {"function": "F", "phone": "0600000000", "roles": [Role.OFFER_VIEWER.value]}
+    response = client.post(user_urls(target)["edit"], {**data, "email": user_b.email.upper()})
+    assert response.status_code == 200
+    assert "Un compte existe déjà avec cette adresse e-mail." in text(response)
+    response = client.post(user_urls(target)["edit"], {**data, "email": ""})
+    assert response.status_code == 200 and "Champ requis." in text(response)
+    target.refresh_from_db()
+    assert target.email == "target@example.org"
+    response = client.post(user_urls(target)["edit"], {**data, "email": "TARGET@example.org"})  # their own
+    assert response.status_code == 302
+
+
+def test_offerer_admin_sends_a_new_temporary_password(client, admin_a, structure_a):
+    target = UserFactory(structure=structure_a, roles=[Role.OFFER_MANAGER], email="target@example.org")
+    client.force_login(admin_a)
+    page = text(client.get(user_urls(target)["edit"]))
+    assert f'action="{user_urls(target)["password_reset"]}"' in page
+    assert "Envoyer un nouveau mot de passe provisoire" in page
+    assert client.get(user_urls(target)["password_reset"]).status_code == 405
+
+    response = client.post(user_urls(target)["password_reset"], follow=True)
+    assert response.redirect_chain[-1][0] == user_urls(target)["edit"]
+    assert "Un nouveau mot de passe provisoire a été envoyé par e-mail" in text(response)
+    assert [m.to for m in mail.outbox] == [["target@example.org"]]
+    assert ModelLogEntry.objects.for_instance(target).filter(action="sses.user.password_reset").exists()
+    target.refresh_from_db()
+    assert target.must_change_password and not target.check_password(PASSWORD)
+
+    client.logout()
+    assert login(client, "target@example.org", password_in(mail.outbox[0])).status_code == 302
+    assert client.get("/admin/")["Location"] == "/admin/sses/mot-de-passe/"
+
+
+def test_new_password_needs_the_csrf_token(admin_a, structure_a):
+    from django.test import Client
+
+    target = UserFactory(structure=structure_a, roles=[Role.OFFER_MANAGER])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_a)
+    assert client.post(user_urls(target)["password_reset"]).status_code == 403
+    target.refresh_from_db()
+    assert target.check_password(PASSWORD) and mail.outbox == []
+
+
+def test_no_new_password_for_oneself_or_a_frozen_account(client, admin_a, structure_a):
+    frozen = UserFactory(structure=structure_a, roles=[Role.OFFER_MANAGER])
+    frozen.freeze()
+    client.force_login(admin_a)
+    assert "Envoyer un nouveau mot de passe provisoire" not in text(client.get(user_urls(frozen)["edit"]))
+    assert "Envoyer un nouveau mot de passe provisoire" not in text(client.get(user_urls(admin_a)["edit"]))
+    response = client.post(user_urls(frozen)["password_reset"], follow=True)
+    assert "dégelez-le d'abord" in text(response)
+    response = client.post(user_urls(admin_a)["password_reset"], follow=True)
+    assert "depuis les paramètres de votre compte" in text(response)
+    assert mail.outbox == []
+    for user in (frozen, admin_a):
+        user.refresh_from_db()
+        assert user.check_password(PASSWORD) and not user.must_change_password
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed_own", "allowed_other"),
+    [
+        (Role.OFFERER_ADMIN, True, False),
+        (Role.REGIONAL_ADMIN, True, True),
+        (Role.OFFER_MANAGER, False, False),
+        (Role.OFFER_VALIDATOR, False, False),
+        (Role.OFFER_VIEWER, False, False),
+        (Role.CALENDAR_MANAGER, False, False),
+    ],
+)
+@pytest.mark.parametrize("whose", ["own", "other"])
+def test_new_password_matrix(client, structure_a, role, allowed_own, allowed_other, whose):
+    actor = UserFactory(structure=structure_a, roles=[role])
+    structure = structure_a if whose == "own" else StructureFactory(name="Autre")
+    target = UserFactory(structure=structure, roles=[Role.OFFER_VIEWER])
+    client.force_login(actor)
+    response = client.post(user_urls(target)["password_reset"])
+    allowed = allowed_own if whose == "own" else allowed_other
+    target.refresh_from_db()
+    if allowed:
+        assert response.status_code == 302 and response["Location"] == user_urls(target)["edit"]
+        assert target.must_change_password and [m.to for m in mail.outbox] == [[target.email]]
+    else:
+        if role == Role.OFFERER_ADMIN:
+            assert response.status_code == 404
+        else:
+            assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert target.check_password(PASSWORD) and not target.must_change_password and mail.outbox == []

@@ -89,7 +89,12 @@ def change_roles(client, world):
     client.force_login(world["admin"])
     response = client.post(
         f"/admin/sses/utilisateurs/{target.pk}/",
-        {"function": "Chargé de projet", "phone": "0600000000", "roles": [Role.OFFER_MANAGER.value]},
+        {
+            "email": target.email,
+            "function": "Chargé de projet",
+            "phone": "0600000000",
+            "roles": [Role.OFFER_MANAGER.value],
+        },
     )
     assert response.status_code == 302
     assert User.objects.get(pk=target.pk).role_names == {Role.OFFER_MANAGER.value}
