@@ -31,7 +31,7 @@ from accounts.forms import (
     UserEditForm,
 )
 from accounts.models import Structure
-from accounts.notifications import notify_refusal, send_credentials
+from accounts.notifications import notify_refusal, send_credentials, send_new_password
 from accounts.roles import INSTITUTE_ROLES, OFFERER_ROLES
 
 PER_PAGE = 20
@@ -398,7 +398,7 @@ class UserPasswordResetView(UserMixin, View):
             with transaction.atomic():
                 password = target.renew_temporary_password()
                 log(target, "sses.user.password_reset", user=request.user)
-            send_credentials(target, password)
+            send_new_password(target, password)
             messages.success(
                 request, _("A new temporary password has been sent by e-mail to %(name)s.") % {"name": target}
             )

@@ -16,13 +16,19 @@ def notify_signup(structure):
     )
 
 
-def send_credentials(user, password):
-    """A validated sign-up or a new user: login and temporary password."""
+def send_credentials(user, password, template="credentials"):
+    """A validated sign-up or a new user (or, with `new_password`, an administrator's reset):
+    login and temporary password."""
     return send_templated_email(
-        "credentials",
+        template,
         [user.email],
         {"user": user, "password": password, "structure": user.structure, "path": reverse("wagtailadmin_login")},
     )
+
+
+def send_new_password(user, password):
+    """An administrator gave an existing account a new temporary password."""
+    return send_credentials(user, password, template="new_password")
 
 
 def notify_refusal(structure):

@@ -381,6 +381,9 @@ def test_offerer_admin_sends_a_new_temporary_password(client, admin_a, structure
     assert response.redirect_chain[-1][0] == user_urls(target)["edit"]
     assert "Un nouveau mot de passe provisoire a été envoyé par e-mail" in text(response)
     assert [m.to for m in mail.outbox] == [["target@example.org"]]
+    assert mail.outbox[0].subject.endswith("Votre nouveau mot de passe provisoire pour le portail SSES")
+    assert "a attribué un nouveau mot de passe provisoire à votre compte" in mail.outbox[0].body
+    assert "est prêt" not in mail.outbox[0].body
     assert ModelLogEntry.objects.for_instance(target).filter(action="sses.user.password_reset").exists()
     target.refresh_from_db()
     assert target.must_change_password and not target.check_password(PASSWORD)
