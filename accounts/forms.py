@@ -220,6 +220,11 @@ class RefusalForm(forms.Form):
 class LoginForm(WagtailLoginForm):
     """Wagtail's login form, with a clear message for accounts that exist but may not log in."""
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Wagtail's password field has no label: Django's default, from the field's name, is English.
+        self.fields["password"].label = _("Password")
+
     def get_invalid_login_error(self):
         user = User.objects.filter(email__iexact=(self.cleaned_data.get("username") or "").strip()).first()
         password = self.cleaned_data.get("password")

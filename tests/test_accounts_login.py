@@ -1,4 +1,5 @@
 import html
+import re
 
 import pytest
 from django.core import mail
@@ -168,6 +169,12 @@ def test_password_reset_link_replaces_a_temporary_password(client):
 
 def test_login_page_links_to_the_offerer_sign_up(client):
     page = text(client.get("/admin/login/"))
-    assert '<a href="/inscription/">Créer un compte offreur</a>' in page
+    assert '<a class="button button-secondary" href="/inscription/">Créer un compte offreur</a>' in page
     assert "Votre structure n'a pas encore de compte ?" in page
     assert 'name="password"' in page  # still Wagtail's login form
+
+
+def test_login_page_labels_are_french(client):
+    page = client.get("/admin/login/").content.decode()
+    assert re.search(r'<label[^>]*for="id_password"[^>]*>\s*Mot de passe', page)
+    assert ">Password" not in page
