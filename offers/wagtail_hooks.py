@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modelcluster.models import get_all_child_relations
 from wagtail import hooks
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.admin.ui.tables import BulkActionsCheckboxColumn, Table
 from wagtail.admin.widgets import ListingButton
 from wagtail.coreutils import multigetattr
@@ -42,6 +42,7 @@ from offers.admin_urls import ObjectUrls
 from offers.filters import OfferFilterSet
 from offers.forms import OfferForm, posted_form_token
 from offers.models import RUNNING_STATES, AutosavedRevision, Discipline, Offer, SiteType, Theme
+from offers.panels import OfferStep, OfferSteps
 
 
 class CalendarDateColumn(ValueColumn):
@@ -538,9 +539,9 @@ class OfferViewSet(SnippetViewSet):
     }
     export_filename = "offres"
 
-    edit_handler = TabbedInterface(
+    edit_handler = OfferSteps(
         [
-            ObjectList(
+            OfferStep(
                 [
                     FieldPanel("name"),
                     FieldPanel("description"),
@@ -559,7 +560,7 @@ class OfferViewSet(SnippetViewSet):
                 ],
                 heading=_("Description"),
             ),
-            ObjectList(
+            OfferStep(
                 [
                     FieldPanel("modalities"),
                     FieldPanel("period_kind"),
@@ -570,7 +571,7 @@ class OfferViewSet(SnippetViewSet):
                 ],
                 heading=_("Modalities"),
             ),
-            ObjectList(
+            OfferStep(
                 [
                     FieldPanel("required_documents"),
                     FieldPanel("support_options"),
@@ -578,7 +579,7 @@ class OfferViewSet(SnippetViewSet):
                 ],
                 heading=_("Complements"),
             ),
-            ObjectList(
+            OfferStep(
                 [FieldRowPanel([FieldPanel("publication_start"), FieldPanel("publication_end")])],
                 heading=_("Publication"),
             ),
